@@ -1,0 +1,233 @@
+"""The schema: one pydantic v2 model per released table, and the models they nest.
+
+Every model is strict (no coercion of ``"12"`` or ``true`` to an integer), forbids unknown fields,
+rejects NaN and infinities, and is frozen. These are the released records: the raw TOML a curator
+writes may leave out what the reader derives (evidence offsets, the source id, standard values);
+see :mod:`dazhou_reforms.raw_records`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+from dazhou_reforms.vocabularies import (
+    CapMajorTopic,
+    Domain,
+    MetricStatus,
+    OrganizationKind,
+    Qualifier,
+    RecognitionKind,
+    ReformKind,
+    ReformStatus,
+    Unit,
+)
+
+#: ASCII ids: lowercase words of [a-z0-9] joined by single hyphens, starting with a letter.
+ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+#: GB/T 2260 administrative division code: six ASCII digits.
+PLACE_CODE_PATTERN = r"^[0-9]{6}$"
+#: ISO 8601 date-time with seconds and the China Standard Time offset.
+PUBLISHED_AT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\+08:00$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
+
+
+def _clean_text(value: str) -> str:
+    if _INVISIBLE.fullmatch(value):
+        raise ValueError("must contain visible characters, not only blanks or zero-width ones")
+    if value != value.strip():
+        raise ValueError("must not start or end with white space")
+    return value
+
+
+#: A non-empty string with visible characters and no leading or trailing white space.
+Text = Annotated[str, Field(min_length=1), AfterValidator(_clean_text)]
+RecordId = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+PlaceCode = Annotated[str, Field(pattern=PLACE_CODE_PATTERN)]
+Year = Annotated[int, Field(ge=1900, le=2100)]
+Offset = Annotated[int, Field(ge=0)]
+
+
+class Model(BaseModel):
+    """Base of every model: strict, closed, immutable, finite numbers only."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        allow_inf_nan=False,
+        validate_default=True,
+    )
+
+
+class Evidence(Model):
+    """A span of a source text: ``sources[source_id].text[start:end] == quote`` (code points)."""
+
+    source_id: RecordId
+    start: Offset
+    end: Offset
+    quote: Annotated[str, Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _span_matches_quote_length(self) -> Evidence:
+        if self.end - self.start != len(self.quote):
+            raise ValueError(
+                f"end - start must equal len(quote): {self.end} - {self.start} != {len(self.quote)}"
+            )
+        return self
+
+
+EvidenceList = Annotated[list[Evidence], Field(min_length=1)]
+
+
+class Record(Model):
+    """A table row with an id. Subclasses declare ``evidence`` last, so it serializes last."""
+
+    table: ClassVar[str]
+    id: RecordId
+
+
+class Source(Record):
+    """The article the dataset is curated from, with its full text."""
+
+    table: ClassVar[str] = "sources"
+    title_zh: Text
+    title_en: Text
+    published_at: Annotated[str, Field(pattern=PUBLISHED_AT_PATTERN)]
+    authors_zh: Annotated[list[Text], Field(min_length=1)]
+    authors_en: Annotated[list[Text], Field(min_length=1)]
+    language: Annotated[str, Field(pattern=r"^zh-Hans$")]
+    place_code: PlaceCode
+    text: Annotated[str, Field(min_length=1)]
+    text_sha256: Annotated[str, Field(pattern=SHA256_PATTERN)]
+    evidence: EvidenceList
+
+    @model_validator(mode="after")
+    def _authors_pair_up(self) -> Source:
+        if len(self.authors_zh) != len(self.authors_en):
+            raise ValueError("authors_zh and authors_en must list the same authors in the same order")
+        return self
+
+
+class Section(Record):
+    """A part of the article. ``start``/``end`` delimit it in the source text."""
+
+    table: ClassVar[str] = "sections"
+    source_id: RecordId
+    ordinal: Annotated[int, Field(ge=0)]
+    heading_zh: Text | None = None
+    heading_en: Text
+    start: Offset
+    end: Offset
+    evidence: EvidenceList
+
+
+class Recognition(Model):
+    """An award, selection or acknowledgement a reform received, as the article reports it."""
+
+    kind: RecognitionKind
+    title_zh: Text
+    title_en: Text
+    awarding_body_zh: Text | None = None
+    awarding_body_en: Text | None = None
+    awarding_organization_id: RecordId | None = None
+    year: Year | None = None
+    note: Text | None = None
+    evidence: EvidenceList
+
+
+class Reform(Record):
+    """A reform, mechanism, pilot, strategy or micro-reform reported in the article."""
+
+    table: ClassVar[str] = "reforms"
+    name_zh: Text
+    name_en: Text
+    kind: ReformKind
+    status: ReformStatus
+    section: RecordId
+    parent_id: RecordId | None = None
+    problem_zh: Text | None = None
+    problem_en: Text | None = None
+    measures_zh: Text | None = None
+    measures_en: Text | None = None
+    outcomes_zh: Text | None = None
+    outcomes_en: Text | None = None
+    domains: Annotated[list[Domain], Field(min_length=1)]
+    cap_major_topic: CapMajorTopic
+    organization_ids: list[RecordId] = Field(default_factory=list)
+    place_code: PlaceCode
+    recognitions: list[Recognition] = Field(default_factory=list)
+    evidence: EvidenceList
+
+
+class Metric(Record):
+    """One figure, ranking, count or duration the article states, normalized."""
+
+    table: ClassVar[str] = "metrics"
+    reform_id: RecordId | None = None
+    indicator_zh: Text
+    indicator_en: Text
+    value: float
+    unit: Unit
+    value_as_stated: Text
+    qualifier: Qualifier
+    status: MetricStatus
+    period_start: Year | None = None
+    period_end: Year | None = None
+    scope: Text | None = None
+    scope_zh: Text | None = None
+    place_code: PlaceCode | None = None
+    value_standard: float
+    unit_standard: Unit
+    note: Text | None = None
+    evidence: EvidenceList
+
+
+class Organization(Record):
+    """A body the article names: party committees, departments, zones, companies, platforms."""
+
+    table: ClassVar[str] = "organizations"
+    name_zh: Text
+    name_en: Text
+    full_name_zh: Text | None = None
+    kind: OrganizationKind
+    place_code: PlaceCode | None = None
+    note: Text | None = None
+    evidence: EvidenceList
+
+
+class GlossaryTerm(Record):
+    """A coined term or slogan of the article, rendered and explained in English."""
+
+    table: ClassVar[str] = "glossary"
+    term_zh: Text
+    term_en: Text
+    explanation_en: Text
+    evidence: EvidenceList
+
+
+class VocabularyEntry(Model):
+    """One code of a controlled vocabulary with its labels and definition."""
+
+    table: ClassVar[str] = "vocabularies"
+    vocabulary: Annotated[str, Field(pattern=r"^[a-z][a-z_]*$")]
+    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]
+    label_en: Text
+    label_zh: Text
+    definition_en: Text
+
+
+#: Released tables, in dependency order (referenced tables first).
+TABLES: dict[str, type[Model]] = {
+    "sources": Source,
+    "sections": Section,
+    "organizations": Organization,
+    "reforms": Reform,
+    "metrics": Metric,
+    "glossary": GlossaryTerm,
+    "vocabularies": VocabularyEntry,
+}

@@ -1,0 +1,88 @@
+"""Problems found in records: a stable code, where it is, what was expected and found, a hint.
+
+Codes are kebab-case and stable across versions (documented in the README), in the manner of
+Frictionless error codes; tools may match on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+MAX_SHOWN = 80
+
+
+def shorten(value: object, limit: int = MAX_SHOWN) -> str:
+    """A short, single-line rendering of a value for a message: never a whole huge value."""
+    text = value if isinstance(value, str) else repr(value)
+    text = text.replace("\r", "\\r").replace("\n", "\\n")
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text if not isinstance(value, str) else f'"{text}"'
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the input. ``file`` is relative to where the reader was pointed."""
+
+    code: str
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    record_id: str | None = None
+    path: str | None = None
+    expected: str | None = None
+    found: str | None = None
+    hint: str | None = None
+
+    def location(self) -> str:
+        where = self.file or "<input>"
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return where
+
+    def to_text(self) -> str:
+        """``file:line: code: message [record id, field path]`` and indented details."""
+        head = f"{self.location()}: {self.code}: {self.message}"
+        context = []
+        if self.record_id:
+            context.append(f"record {self.record_id}")
+        if self.path:
+            context.append(f"field {self.path}")
+        if context:
+            head += f" ({', '.join(context)})"
+        lines = [head]
+        if self.expected is not None:
+            lines.append(f"  expected: {self.expected}")
+        if self.found is not None:
+            lines.append(f"  found:    {self.found}")
+        if self.hint is not None:
+            lines.append(f"  hint:     {self.hint}")
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
+    return (
+        problem.file or "",
+        problem.line or 0,
+        problem.column or 0,
+        problem.code,
+        problem.path or "",
+    )
+
+
+class ProblemsFound(Exception):
+    """Raised by the edges (build, loaders) when the records have problems; carries all of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=sort_key)
+        super().__init__(f"{len(problems)} problem(s) in the records")
+
+    def report(self) -> str:
+        return "\n".join(p.to_text() for p in self.problems)

@@ -1,0 +1,360 @@
+"""Read the hand-written ``raw/`` tree into complete records.
+
+Layout (one record per file, the file name is the record id)::
+
+    raw/sources/<id>.toml + <id>.txt   article metadata + the article text (UTF-8, LF)
+    raw/sections/<id>.toml             parts of the article
+    raw/organizations/<id>.toml
+    raw/reforms/<id>.toml
+    raw/metrics/<id>.toml
+    raw/glossary/<id>.toml
+    raw/vocabularies/<name>.toml       [[entries]] code, label_en, label_zh, definition_en
+
+What a curator may leave out, the reader derives (and checks, when given):
+
+- evidence ``start``/``end`` and ``source_id``: write just ``{ quote = "..." }``; the quote must
+  occur exactly once in the source text, or carry ``start`` to say which occurrence is meant;
+- a metric's ``value_standard``/``unit_standard`` (``mu`` -> ``hectare``, otherwise the same);
+- a section's ``start``/``end`` (from its first evidence span to the next section's) and
+  ``source_id``;
+- a source's ``text`` (read from ``<id>.txt``) and ``text_sha256`` (checked when written).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dazhou_reforms.models import TABLES, Model, Section, Source
+from dazhou_reforms.origins import Origin
+from dazhou_reforms.problems import Problem, shorten
+from dazhou_reforms.record_validation import validate_record
+from dazhou_reforms.units import StatedQuantityError, parse_stated, to_standard
+
+RECORD_TABLES = ("sources", "sections", "organizations", "reforms", "metrics", "glossary")
+
+
+@dataclass
+class RawDataset:
+    """Validated records per table, where each came from, and every problem found on the way."""
+
+    tables: dict[str, list[Model]] = field(default_factory=lambda: {name: [] for name in TABLES})
+    origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    vocabulary_files: dict[str, Origin] = field(default_factory=dict)
+
+    def source_texts(self) -> dict[str, str]:
+        return {record.id: record.text for record in self.tables["sources"] if isinstance(record, Source)}
+
+
+def decode_utf8(data: bytes, file: str) -> tuple[str | None, Problem | None]:
+    """Decode strict UTF-8 with LF line endings; name the usual wrong encodings in the hint."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None, Problem(
+            "utf8-bom", "the file starts with a UTF-8 byte order mark", file, 1,
+            expected="UTF-8 without BOM", found="EF BB BF", hint="re-save the file as UTF-8 without BOM",
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return None, Problem(
+            "not-utf8", "the file is UTF-16, not UTF-8", file, 1,
+            expected="UTF-8", found="UTF-16 byte order mark", hint="re-save the file as UTF-8",
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        hint = "re-save the file as UTF-8"
+        try:
+            data.decode("gb18030")
+            hint = "the bytes look like GBK/GB18030: re-save the file as UTF-8"
+        except UnicodeDecodeError:
+            pass
+        return None, Problem(
+            "not-utf8", "the file is not valid UTF-8", file, line,
+            expected="UTF-8", found=f"byte 0x{data[error.start]:02X} at offset {error.start}", hint=hint,
+        )
+    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+
+
+def read_toml(path: Path, root: Path) -> tuple[dict[str, Any] | None, Origin, list[Problem]]:
+    file = path.relative_to(root.parent).as_posix() if root.parent in path.parents else str(path)
+    text, problem = decode_utf8(path.read_bytes(), file)
+    origin = Origin(file, text or "")
+    if problem is not None:
+        return None, origin, [problem]
+    assert text is not None
+    try:
+        return tomllib.loads(text), origin, []
+    except tomllib.TOMLDecodeError as error:
+        line = getattr(error, "lineno", None)
+        column = getattr(error, "colno", None)
+        message = str(error).split(" (at line")[0]
+        return None, origin, [
+            Problem("toml-syntax", f"TOML syntax error: {message}", file, line, column,
+                    hint="check quotes, brackets and `key = value` syntax at that line")
+        ]
+
+
+def resolve_evidence(
+    entry: Any, path: str, texts: dict[str, str], origin: Origin, record_id: str | None
+) -> tuple[Any, list[Problem]]:
+    """Fill in ``source_id``, ``start`` and ``end`` of a hand-written evidence entry."""
+    if not isinstance(entry, dict) or not isinstance(entry.get("quote"), str) or not entry["quote"]:
+        return entry, []  # the schema reports the shape
+    quote: str = entry["quote"]
+    line = origin.line_of(f"{path}.quote", quote)
+    where = {"file": origin.file, "line": line, "record_id": record_id, "path": f"{path}.quote"}
+    source_id = entry.get("source_id")
+    if source_id is None:
+        if len(texts) != 1:
+            return entry, [Problem("missing-field", "evidence needs `source_id` when there is not exactly one source",
+                                   expected="one of " + ", ".join(sorted(texts)), **where)]
+        source_id = next(iter(texts))
+    if source_id not in texts:
+        return entry, [Problem("unresolved-reference", f"unknown source `{source_id}`",
+                               expected="one of " + ", ".join(sorted(texts)), found=shorten(source_id), **where)]
+    text = texts[source_id]
+    start = entry.get("start")
+    if isinstance(start, int) and not isinstance(start, bool):
+        found = text[start : start + len(quote)]
+        if found != quote:
+            here = [i for i in _occurrences(text, quote)]
+            return entry, [Problem(
+                "quote-mismatch", "the source text at `start` is not the quote",
+                expected=shorten(quote), found=shorten(found),
+                hint=f"the quote occurs at start = {here}" if here else "the quote does not occur in the source",
+                **where,
+            )]
+    else:
+        here = _occurrences(text, quote)
+        if not here:
+            return entry, [Problem(
+                "quote-not-found", "the quote does not occur in the source text",
+                expected="an exact substring of the source text", found=shorten(quote),
+                hint=_near_miss_hint(text, quote), **where,
+            )]
+        if len(here) > 1:
+            return entry, [Problem(
+                "quote-ambiguous", f"the quote occurs {len(here)} times in the source text",
+                expected="a quote that occurs once, or a `start` offset", found=f"start = {here}",
+                hint=f"add `start = {here[0]}` (or another of {here}) to the evidence entry, or quote more text",
+                **where,
+            )]
+        start = here[0]
+    resolved = {"source_id": source_id, "start": start, "end": start + len(quote), "quote": quote}
+    extra = {key: value for key, value in entry.items() if key not in resolved}
+    if "end" in entry and entry["end"] != resolved["end"]:
+        return entry, [Problem("quote-mismatch", "`end` does not equal start + len(quote)",
+                               expected=str(resolved["end"]), found=shorten(entry["end"]), **where)]
+    return {**resolved, **extra}, []
+
+
+def _occurrences(text: str, quote: str) -> list[int]:
+    found, start = [], text.find(quote)
+    while start != -1:
+        found.append(start)
+        start = text.find(quote, start + 1)
+    return found
+
+
+def _near_miss_hint(text: str, quote: str) -> str:
+    if quote.strip() != quote:
+        return "remove the white space around the quote"
+    ascii_punct = quote.translate(str.maketrans(",:;()", ",:;()"))
+    if ascii_punct != quote and ascii_punct in text:
+        return "the source uses ASCII , : ; ( ) here: copy the quote from the source text"
+    for size in (12, 8, 4):
+        if len(quote) > size and quote[:size] in text and quote[-size:] not in text:
+            return f"the quote starts as in the source but goes astray after about {size} characters"
+    return "copy the quote from raw/sources/<source>.txt exactly"
+
+
+def _resolve_all_evidence(
+    data: dict[str, Any], texts: dict[str, str], origin: Origin, record_id: str | None
+) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def walk(node: Any, path: str) -> Any:
+        if isinstance(node, dict):
+            out = {}
+            for key, value in node.items():
+                sub = f"{path}.{key}" if path else key
+                if key == "evidence" and isinstance(value, list):
+                    entries = []
+                    for index, entry in enumerate(value):
+                        resolved, found = resolve_evidence(entry, f"{sub}[{index}]", texts, origin, record_id)
+                        problems.extend(found)
+                        entries.append(resolved)
+                    out[key] = entries
+                else:
+                    out[key] = walk(value, sub)
+            return out
+        if isinstance(node, list):
+            return [walk(item, f"{path}[{index}]") for index, item in enumerate(node)]
+        return node
+
+    data.update(walk(data, ""))
+    return problems
+
+
+def derive_metric_fields(data: dict[str, Any], origin: Origin) -> list[Problem]:
+    """Fill ``value_standard``/``unit_standard`` from value and unit; check them when given."""
+    value, unit = data.get("value"), data.get("unit")
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not isinstance(unit, str):
+        return []
+    try:
+        stated = parse_stated(data["value_as_stated"]) if isinstance(data.get("value_as_stated"), str) else None
+    except StatedQuantityError:
+        stated = None
+    exact = stated.value if stated is not None and float(stated.value) == value else None
+    from fractions import Fraction
+
+    base = exact if exact is not None else Fraction(value)
+    try:
+        standard, standard_unit = to_standard(base, unit)  # type: ignore[arg-type]
+    except KeyError:
+        return []
+    derived = {"value_standard": float(standard), "unit_standard": standard_unit}
+    problems = []
+    for key, expected in derived.items():
+        if key in data and data[key] != expected:
+            problems.append(Problem(
+                "value-mismatch", f"`{key}` does not follow from value and unit",
+                origin.file, origin.line_of(key), record_id=data.get("id") if isinstance(data.get("id"), str) else None,
+                path=key, expected=repr(expected), found=shorten(data[key]),
+                hint=f"leave `{key}` out: the reader derives it",
+            ))
+        data[key] = data.get(key, expected)
+    return problems
+
+
+def read_table_dir(
+    table: str, directory: Path, root: Path, texts: dict[str, str], dataset: RawDataset
+) -> None:
+    model = TABLES[table]
+    for path in sorted(directory.glob("*.toml")):
+        data, origin, problems = read_toml(path, root)
+        dataset.problems.extend(problems)
+        if data is None:
+            continue
+        record_id = data.get("id") if isinstance(data.get("id"), str) else None
+        if record_id is not None and record_id != path.stem:
+            dataset.problems.append(Problem(
+                "id-filename-mismatch", "the record id must equal the file name", origin.file,
+                origin.line_of("id"), record_id=record_id, path="id",
+                expected=shorten(path.stem), found=shorten(record_id),
+                hint=f"rename the file to {record_id}.toml or set id = \"{path.stem}\"",
+            ))
+        if table == "sources":
+            dataset.problems.extend(_attach_source_text(data, path, origin))
+            if isinstance(data.get("text"), str) and record_id:
+                texts[record_id] = data["text"]
+        dataset.problems.extend(_resolve_all_evidence(data, texts, origin, record_id))
+        if table == "metrics":
+            dataset.problems.extend(derive_metric_fields(data, origin))
+        if table == "sections":
+            data.setdefault("source_id", _first_source(data, texts))
+            data.setdefault("start", _first_start(data))
+            data.setdefault("end", 0)  # set once every section is read
+        record, problems = validate_record(model, data, origin)
+        dataset.problems.extend(problems)
+        if record is not None:
+            dataset.tables[table].append(record)
+            dataset.origins[(table, record.id)] = origin  # type: ignore[attr-defined]
+
+
+def _first_source(data: dict[str, Any], texts: dict[str, str]) -> Any:
+    evidence = data.get("evidence")
+    if isinstance(evidence, list) and evidence and isinstance(evidence[0], dict):
+        return evidence[0].get("source_id")
+    return next(iter(texts), None)
+
+
+def _first_start(data: dict[str, Any]) -> Any:
+    evidence = data.get("evidence")
+    if isinstance(evidence, list) and evidence and isinstance(evidence[0], dict):
+        return evidence[0].get("start", 0)
+    return 0
+
+
+def _attach_source_text(data: dict[str, Any], path: Path, origin: Origin) -> list[Problem]:
+    text_path = path.with_suffix(".txt")
+    if "text" in data:
+        return [Problem("unknown-field", "keep the article text in its .txt file, not in the TOML",
+                        origin.file, origin.line_of("text"), record_id=data.get("id"), path="text",
+                        hint=f"move it to {text_path.name}")]
+    if not text_path.exists():
+        return [Problem("missing-file", f"the source text {text_path.name} is missing", origin.file,
+                        record_id=data.get("id"), hint=f"save the article text as {text_path.name} beside the TOML")]
+    text, problem = decode_utf8(text_path.read_bytes(), text_path.as_posix())
+    if problem is not None:
+        return [problem]
+    assert text is not None
+    data["text"] = text
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    if data.get("text_sha256") not in (None, digest):
+        return [Problem("checksum-mismatch", "text_sha256 is not the SHA-256 of the source text",
+                        origin.file, origin.line_of("text_sha256"), record_id=data.get("id"), path="text_sha256",
+                        expected=digest, found=shorten(data["text_sha256"]),
+                        hint="if the text change is intended, update text_sha256 (and every evidence offset)")]
+    data.setdefault("text_sha256", digest)
+    return []
+
+
+def finish_sections(dataset: RawDataset) -> None:
+    """Each section ends where the next one (by start) begins, the last at the end of its source."""
+    texts = dataset.source_texts()
+    sections = sorted((s for s in dataset.tables["sections"] if isinstance(s, Section)), key=lambda s: s.start)
+    finished = []
+    for index, section in enumerate(sections):
+        later = [s for s in sections[index + 1 :] if s.source_id == section.source_id]
+        end = later[0].start if later else len(texts.get(section.source_id, ""))
+        finished.append(section.model_copy(update={"end": end}))
+    dataset.tables["sections"] = list(finished)
+
+
+def read_vocabulary_files(directory: Path, root: Path, dataset: RawDataset) -> None:
+    model = TABLES["vocabularies"]
+    for path in sorted(directory.glob("*.toml")):
+        data, origin, problems = read_toml(path, root)
+        dataset.problems.extend(problems)
+        if data is None:
+            continue
+        dataset.vocabulary_files[path.stem] = origin
+        entries = data.get("entries")
+        if not isinstance(entries, list):
+            dataset.problems.append(Problem("missing-field", "a vocabulary file needs [[entries]]", origin.file,
+                                            path="entries", hint="add [[entries]] tables with code, label_en, label_zh, definition_en"))
+            continue
+        for index, entry in enumerate(entries):
+            if isinstance(entry, dict):
+                entry = {"vocabulary": path.stem, **entry}
+                if isinstance(entry.get("code"), int) and not isinstance(entry.get("code"), bool):
+                    entry["code"] = str(entry["code"])
+            record, found = validate_record(model, entry, origin)
+            dataset.problems.extend(
+                p if p.path is None else Problem(**{**p.to_dict(), "path": f"entries[{index}].{p.path}"}) for p in found
+            )
+            if record is not None:
+                dataset.tables["vocabularies"].append(record)
+
+
+def read_raw(root: Path) -> RawDataset:
+    """Read every record under ``root``; collect all problems instead of stopping at the first."""
+    dataset = RawDataset()
+    if not root.is_dir():
+        dataset.problems.append(Problem("missing-path", f"{root} is not a directory", str(root),
+                                        hint="point --raw at the folder that holds sources/, reforms/, …"))
+        return dataset
+    texts: dict[str, str] = {}
+    for table in RECORD_TABLES:
+        directory = root / table
+        if directory.is_dir():
+            read_table_dir(table, directory, root, texts, dataset)
+    if (root / "vocabularies").is_dir():
+        read_vocabulary_files(root / "vocabularies", root, dataset)
+    finish_sections(dataset)
+    return dataset

@@ -1,0 +1,158 @@
+"""Validate one record against its model and turn pydantic's errors into actionable problems."""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, get_args, get_origin
+
+from pydantic import BaseModel, ValidationError
+
+from dazhou_reforms.models import Model
+from dazhou_reforms.origins import Origin, did_you_mean
+from dazhou_reforms.problems import Problem, shorten
+
+#: pydantic error type -> our stable problem code.
+CODES: dict[str, str] = {
+    "missing": "missing-field",
+    "extra_forbidden": "unknown-field",
+    "literal_error": "invalid-code",
+    "string_pattern_mismatch": "invalid-format",
+    "string_too_short": "empty-value",
+    "too_short": "empty-value",
+    "finite_number": "not-finite",
+    "greater_than_equal": "out-of-range",
+    "less_than_equal": "out-of-range",
+    "string_too_long": "too-long",
+}
+TYPE_ERRORS = {
+    "string_type",
+    "int_type",
+    "float_type",
+    "bool_type",
+    "list_type",
+    "dict_type",
+    "model_type",
+    "int_from_float",
+    "model_attributes_type",
+}
+
+
+def path_text(loc: tuple[int | str, ...]) -> str:
+    """``("evidence", 0, "quote")`` -> ``evidence[0].quote``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel]:
+    """The (nested) model that owns the last field of ``loc``."""
+    current = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return current
+        nested = _model_in(info.annotation)
+        if nested is None:
+            return current
+        current = nested
+    return current
+
+
+def _expected(error: Any) -> str | None:
+    ctx = error.get("ctx") or {}
+    kind = error["type"]
+    if kind == "literal_error":
+        return f"one of {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return f"text matching {ctx.get('pattern')}"
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        return f"{'>=' if kind == 'greater_than_equal' else '<='} {ctx.get('ge', ctx.get('le'))}"
+    if kind in TYPE_ERRORS:
+        return kind.removesuffix("_type").replace("_", " ")
+    return None
+
+
+def _hint(code: str, error: Any, model: type[BaseModel]) -> str | None:
+    loc = error["loc"]
+    if code == "unknown-field" and loc and isinstance(loc[-1], str):
+        owner = model_at(model, loc)
+        if issubclass(owner, Model):
+            return did_you_mean(loc[-1], owner)
+    if code == "wrong-type" and isinstance(error.get("input"), str):
+        return "write the value without quotes; numbers and true/false are not text"
+    if code == "missing-field":
+        return f"add `{loc[-1]} = ...` to the record" if loc else None
+    if code == "invalid-code":
+        return "see the vocabularies in raw/vocabularies/ for the allowed codes"
+    if code == "not-finite":
+        return "NaN and infinities are not data; leave the figure out or write a finite number"
+    return None
+
+
+def schema_problems(
+    error: ValidationError, model: type[BaseModel], origin: Origin, record_id: str | None
+) -> list[Problem]:
+    problems = []
+    for item in error.errors(include_url=False):
+        kind = item["type"]
+        code = CODES.get(kind, "wrong-type" if kind in TYPE_ERRORS else "invalid-value")
+        path = path_text(item["loc"])
+        value = item.get("input")
+        found = None if kind == "missing" else shorten(value)
+        message = item["msg"]
+        if kind == "extra_forbidden":
+            message = f"unknown field `{item['loc'][-1]}`"
+        elif kind == "missing":
+            message = f"required field `{path}` is missing"
+        problems.append(
+            Problem(
+                code=code,
+                message=message,
+                file=origin.file,
+                line=origin.line_of(path, value if kind != "missing" else None),
+                record_id=record_id,
+                path=path or None,
+                expected=_expected(item),
+                found=found,
+                hint=_hint(code, item, model),
+            )
+        )
+    return problems
+
+
+def validate_record(
+    model: type[Model], data: dict[str, Any], origin: Origin
+) -> tuple[Model | None, list[Problem]]:
+    record_id = data.get("id") if isinstance(data.get("id"), str) else None
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        return None, schema_problems(error, model, origin, record_id)
+
+
+# Re-exported for readers that only need the names of optional fields.
+NONE_TYPES = (types.NoneType, type(None))
+
+
+def is_optional(annotation: Any) -> bool:
+    origin = get_origin(annotation)
+    return origin in (typing.Union, types.UnionType) and any(
+        arg in NONE_TYPES for arg in get_args(annotation)
+    )
