@@ -30,17 +30,18 @@ class Origin:
         if self.text is None:
             return self.line
         lines = self.lines()
-        if isinstance(value, str) and value.strip():
-            needle = value.strip()[:24]
-            for number, line in enumerate(lines, 1):
-                if needle in line:
-                    return number
-        if not path:
+        names = [part for part in _INDEX.sub("", path or "").split(".") if part]
+        key = (
+            re.compile(rf'(^|[\s{{,])"?{re.escape(names[-1])}"?\s*=') if names else None
+        )
+        needle = value.strip()[:24] if isinstance(value, str) and value.strip() else None
+        if needle is not None:
+            with_key = [n for n, line in enumerate(lines, 1) if needle in line and key and key.search(line)]
+            anywhere = [n for n, line in enumerate(lines, 1) if needle in line]
+            if with_key or anywhere:
+                return (with_key or anywhere)[0]
+        if key is None:
             return None
-        names = [part for part in _INDEX.sub("", path).split(".") if part]
-        if not names:
-            return None
-        key = re.compile(rf'(^|[\s{{,])"?{re.escape(names[-1])}"?\s*=')
         header = re.compile(rf"^\s*\[\[?\s*([\w.]*\.)?{re.escape(names[-1])}\s*\]\]?")
         for number, line in enumerate(lines, 1):
             if key.search(line) or header.match(line):

@@ -23,11 +23,14 @@ What a curator may leave out, the reader derives (and checks, when given):
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
+from fractions import Fraction
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from dazhou_reforms.checks import check_dataset
 from dazhou_reforms.models import TABLES, Model, Section, Source
 from dazhou_reforms.origins import Origin
 from dazhou_reforms.problems import Problem, shorten
@@ -45,6 +48,8 @@ class RawDataset:
     origins: dict[tuple[str, str], Origin] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     vocabulary_files: dict[str, Origin] = field(default_factory=dict)
+    #: ids of records that failed the schema: references to them are not reported again.
+    invalid_ids: dict[str, set[str]] = field(default_factory=dict)
 
     def source_texts(self) -> dict[str, str]:
         return {record.id: record.text for record in self.tables["sources"] if isinstance(record, Source)}
@@ -89,9 +94,10 @@ def read_toml(path: Path, root: Path) -> tuple[dict[str, Any] | None, Origin, li
     try:
         return tomllib.loads(text), origin, []
     except tomllib.TOMLDecodeError as error:
-        line = getattr(error, "lineno", None)
-        column = getattr(error, "colno", None)
-        message = str(error).split(" (at line")[0]
+        position = re.search(r"\(at line ([0-9]+), column ([0-9]+)\)", str(error))
+        line = int(position.group(1)) if position else None
+        column = int(position.group(2)) if position else None
+        message = str(error).split(" (at ")[0]
         return None, origin, [
             Problem("toml-syntax", f"TOML syntax error: {message}", file, line, column,
                     hint="check quotes, brackets and `key = value` syntax at that line")
@@ -200,35 +206,19 @@ def _resolve_all_evidence(
     return problems
 
 
-def derive_metric_fields(data: dict[str, Any], origin: Origin) -> list[Problem]:
-    """Fill ``value_standard``/``unit_standard`` from value and unit; check them when given."""
+def derive_metric_fields(data: dict[str, Any]) -> None:
+    """Fill ``value_standard``/``unit_standard`` from value and unit (checks.check_metric checks them)."""
     value, unit = data.get("value"), data.get("unit")
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not isinstance(unit, str):
-        return []
+        return
     try:
         stated = parse_stated(data["value_as_stated"]) if isinstance(data.get("value_as_stated"), str) else None
     except StatedQuantityError:
         stated = None
-    exact = stated.value if stated is not None and float(stated.value) == value else None
-    from fractions import Fraction
-
-    base = exact if exact is not None else Fraction(value)
-    try:
-        standard, standard_unit = to_standard(base, unit)  # type: ignore[arg-type]
-    except KeyError:
-        return []
-    derived = {"value_standard": float(standard), "unit_standard": standard_unit}
-    problems = []
-    for key, expected in derived.items():
-        if key in data and data[key] != expected:
-            problems.append(Problem(
-                "value-mismatch", f"`{key}` does not follow from value and unit",
-                origin.file, origin.line_of(key), record_id=data.get("id") if isinstance(data.get("id"), str) else None,
-                path=key, expected=repr(expected), found=shorten(data[key]),
-                hint=f"leave `{key}` out: the reader derives it",
-            ))
-        data[key] = data.get(key, expected)
-    return problems
+    exact = stated.value if stated is not None and float(stated.value) == value else Fraction(value)
+    standard, standard_unit = to_standard(exact, unit)  # type: ignore[arg-type]
+    data.setdefault("value_standard", float(standard))
+    data.setdefault("unit_standard", standard_unit)
 
 
 def read_table_dir(
@@ -252,18 +242,23 @@ def read_table_dir(
             dataset.problems.extend(_attach_source_text(data, path, origin))
             if isinstance(data.get("text"), str) and record_id:
                 texts[record_id] = data["text"]
-        dataset.problems.extend(_resolve_all_evidence(data, texts, origin, record_id))
+        evidence_problems = _resolve_all_evidence(data, texts, origin, record_id)
+        dataset.problems.extend(evidence_problems)
         if table == "metrics":
-            dataset.problems.extend(derive_metric_fields(data, origin))
+            derive_metric_fields(data)
         if table == "sections":
             data.setdefault("source_id", _first_source(data, texts))
             data.setdefault("start", _first_start(data))
             data.setdefault("end", 0)  # set once every section is read
         record, problems = validate_record(model, data, origin)
-        dataset.problems.extend(problems)
+        unresolved = tuple(p.path.removesuffix("quote") for p in evidence_problems if p.path)
+        dataset.problems.extend(p for p in problems if not (p.path or "").startswith(unresolved or ("\0",)))
+        if record_id is not None:
+            dataset.origins[(table, record_id)] = origin
         if record is not None:
             dataset.tables[table].append(record)
-            dataset.origins[(table, record.id)] = origin  # type: ignore[attr-defined]
+        elif record_id is not None:
+            dataset.invalid_ids.setdefault(table, set()).add(record_id)
 
 
 def _first_source(data: dict[str, Any], texts: dict[str, str]) -> Any:
@@ -295,12 +290,7 @@ def _attach_source_text(data: dict[str, Any], path: Path, origin: Origin) -> lis
     assert text is not None
     data["text"] = text
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    if data.get("text_sha256") not in (None, digest):
-        return [Problem("checksum-mismatch", "text_sha256 is not the SHA-256 of the source text",
-                        origin.file, origin.line_of("text_sha256"), record_id=data.get("id"), path="text_sha256",
-                        expected=digest, found=shorten(data["text_sha256"]),
-                        hint="if the text change is intended, update text_sha256 (and every evidence offset)")]
-    data.setdefault("text_sha256", digest)
+    data.setdefault("text_sha256", digest)  # a written one is compared by checks.check_sources
     return []
 
 
@@ -357,4 +347,13 @@ def read_raw(root: Path) -> RawDataset:
     if (root / "vocabularies").is_dir():
         read_vocabulary_files(root / "vocabularies", root, dataset)
     finish_sections(dataset)
+    return dataset
+
+
+def read_and_check(root: Path) -> RawDataset:
+    """Read ``root`` and run every collection check; ``problems`` holds everything found."""
+    dataset = read_raw(root)
+    dataset.problems.extend(
+        check_dataset(dataset.tables, dataset.origins, dataset.vocabulary_files, dataset.invalid_ids)
+    )
     return dataset

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import types
-import typing
-from typing import Any, get_args, get_origin
+from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
@@ -116,8 +114,10 @@ def schema_problems(
         path = path_text(item["loc"])
         value = item.get("input")
         found = None if kind == "missing" else shorten(value)
-        message = item["msg"]
-        if kind == "extra_forbidden":
+        message = item["msg"].removeprefix("Value error, ")
+        if kind == "literal_error":
+            message = f"`{path}` is not one of the allowed codes"
+        elif kind == "extra_forbidden":
             message = f"unknown field `{item['loc'][-1]}`"
         elif kind == "missing":
             message = f"required field `{path}` is missing"
@@ -145,14 +145,3 @@ def validate_record(
         return model.model_validate(data), []
     except ValidationError as error:
         return None, schema_problems(error, model, origin, record_id)
-
-
-# Re-exported for readers that only need the names of optional fields.
-NONE_TYPES = (types.NoneType, type(None))
-
-
-def is_optional(annotation: Any) -> bool:
-    origin = get_origin(annotation)
-    return origin in (typing.Union, types.UnionType) and any(
-        arg in NONE_TYPES for arg in get_args(annotation)
-    )

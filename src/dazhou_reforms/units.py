@@ -106,6 +106,8 @@ def chinese_numeral(text: str) -> int:
     total = 0
     pending: int | None = None
     for char in text:
+        if char in "零〇":  # a placeholder between places, as in 三百零五
+            continue
         if char in DIGITS:
             if pending is not None:
                 raise StatedQuantityError(f"two digits in a row in {text!r}")

@@ -1,0 +1,67 @@
+"""Each check fails on a fixture built to break it, with the exact report asserted.
+
+A fixture is ``tests/fixtures/checks/<failure>/``: files laid over a small valid tree (the real
+source, sections and vocabularies plus ``_base/``), and ``expected.txt``, the exact report.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dazhou_reforms.problems import sort_key
+from dazhou_reforms.raw_records import read_and_check
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).parent / "fixtures" / "checks"
+FAILURES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("_"))
+
+
+def make_tree(tmp_path: Path, overlay: Path | None = None) -> Path:
+    raw = tmp_path / "raw"
+    for part in ("sources", "sections", "vocabularies"):
+        shutil.copytree(ROOT / "raw" / part, raw / part)
+    shutil.copytree(FIXTURES / "_base", raw, dirs_exist_ok=True)
+    if overlay is not None:
+        shutil.copytree(overlay, raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
+    return raw
+
+
+def report(raw: Path) -> str:
+    dataset = read_and_check(raw)
+    return "\n".join(problem.to_text() for problem in sorted(dataset.problems, key=sort_key))
+
+
+def test_base_tree_is_valid(tmp_path: Path) -> None:
+    assert report(make_tree(tmp_path)) == ""
+
+
+@pytest.mark.parametrize("failure", FAILURES)
+def test_check_fails_on_fixture(failure: str, tmp_path: Path) -> None:
+    raw = make_tree(tmp_path, FIXTURES / failure)
+    expected = (FIXTURES / failure / "expected.txt").read_text(encoding="utf-8").rstrip("\n")
+    assert report(raw) == expected
+
+
+def test_every_fixture_names_its_failure_code() -> None:
+    """The fixture's name is the code it provokes (or says which case of it)."""
+    for failure in FAILURES:
+        expected = (FIXTURES / failure / "expected.txt").read_text(encoding="utf-8")
+        codes = {line.split(": ")[1] for line in expected.splitlines() if not line.startswith(" ")}
+        assert codes, failure
+        assert any(code in failure or failure.startswith(code) for code in codes) or failure in {
+            "cap-topic-11",
+            "standard-value-mismatch",
+            "unresolved-organization",
+            "blank-string",
+        }, (failure, codes)
+
+
+def test_all_problems_are_collected_not_just_the_first(tmp_path: Path) -> None:
+    raw = make_tree(tmp_path)
+    shutil.copytree(FIXTURES / "quote-not-found", raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.txt"))
+    shutil.copy(FIXTURES / "unit-mismatch" / "metrics" / "investment-total.toml", raw / "metrics")
+    codes = sorted(p.code for p in read_and_check(raw).problems)
+    assert codes == ["quote-not-found", "unit-mismatch"]
