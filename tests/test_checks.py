@@ -61,7 +61,9 @@ def test_every_fixture_names_its_failure_code() -> None:
 
 def test_all_problems_are_collected_not_just_the_first(tmp_path: Path) -> None:
     raw = make_tree(tmp_path)
-    shutil.copytree(FIXTURES / "quote-not-found", raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.txt"))
+    shutil.copytree(
+        FIXTURES / "quote-not-found", raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.txt")
+    )
     shutil.copy(FIXTURES / "unit-mismatch" / "metrics" / "investment-total.toml", raw / "metrics")
     codes = sorted(p.code for p in read_and_check(raw).problems)
     assert codes == ["quote-not-found", "unit-mismatch"]

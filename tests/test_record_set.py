@@ -83,9 +83,7 @@ def test_every_number_in_the_article_is_a_metric_or_a_named_term() -> None:
     text = article()
     stated, terms = _stated_spans(), _glossary_spans()
     skipped = [
-        (m.start(), m.end())
-        for phrase in NOT_FIGURES
-        for m in re.finditer(re.escape(phrase), text)
+        (m.start(), m.end()) for phrase in NOT_FIGURES for m in re.finditer(re.escape(phrase), text)
     ] + [(m.start(), m.end()) for m in YEAR.finditer(text)]
 
     def covered(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
@@ -119,18 +117,51 @@ def test_every_paragraph_is_cited() -> None:
         body = paragraph.strip()
         begin = text.index(body, offset)
         offset = begin + len(body)
-        if body and not re.fullmatch(r"[一二三]、.*", body) and not any(s < offset and e > begin for s, e in spans):
+        if (
+            body
+            and not re.fullmatch(r"[一二三]、.*", body)
+            and not any(s < offset and e > begin for s, e in spans)
+        ):
             uncited.append(body[:30])
     assert uncited == []
 
 
 REQUIRED = [
-    "一区一枢纽一中心", "川渝万达开", "突破点", "三个全覆盖", "四个十佳", "改革体验员", "改革督察",
-    "双园驱动", "扩区调位", "东部经开区", "集成授权改革试点", "国有企业整合重组", "三级架构",
-    "招商引资项目事前评估评价机制", "拿地即开工", "重大产业投资引导基金", "减行政事务", "容错纠错",
-    "县县单设科技局", "万达开技术创新中心", "1+2+3", "一业一证一码", "农贸市场", "闲置办公用房",
-    "停车", "多部门上门鉴定", "银发食堂", "流动商贩", "定制公交", "零跑腿、一站结", "公交卡",
-    "钾盐", "森林钱库", "清洁能源", "天然气",
+    "一区一枢纽一中心",
+    "川渝万达开",
+    "突破点",
+    "三个全覆盖",
+    "四个十佳",
+    "改革体验员",
+    "改革督察",
+    "双园驱动",
+    "扩区调位",
+    "东部经开区",
+    "集成授权改革试点",
+    "国有企业整合重组",
+    "三级架构",
+    "招商引资项目事前评估评价机制",
+    "拿地即开工",
+    "重大产业投资引导基金",
+    "减行政事务",
+    "容错纠错",
+    "县县单设科技局",
+    "万达开技术创新中心",
+    "1+2+3",
+    "一业一证一码",
+    "农贸市场",
+    "闲置办公用房",
+    "停车",
+    "多部门上门鉴定",
+    "银发食堂",
+    "流动商贩",
+    "定制公交",
+    "零跑腿、一站结",
+    "公交卡",
+    "钾盐",
+    "森林钱库",
+    "清洁能源",
+    "天然气",
 ]
 
 
@@ -142,7 +173,10 @@ def test_the_reforms_the_issue_names_are_all_there() -> None:
 
 def test_recognitions_name_year_and_body_where_the_article_does() -> None:
     recognitions = {
-        r.title_zh: r for reform in dataset().tables["reforms"] if isinstance(reform, Reform) for r in reform.recognitions
+        r.title_zh: r
+        for reform in dataset().tables["reforms"]
+        if isinstance(reform, Reform)
+        for r in reform.recognitions
     }
     audit = recognitions["2022年度全面深化改革典型案例"]
     assert (audit.year, audit.awarding_organization_id) == (2022, "sichuan-deepening-reform-commission")

@@ -61,7 +61,16 @@ def test_arithmetic_is_exact() -> None:
 
 @pytest.mark.parametrize(
     ("numeral", "value"),
-    [("一", 1), ("十", 10), ("十一", 11), ("二十", 20), ("二十一", 21), ("百", 100), ("三百零五", 305), ("两千", 2000)],
+    [
+        ("一", 1),
+        ("十", 10),
+        ("十一", 11),
+        ("二十", 20),
+        ("二十一", 21),
+        ("百", 100),
+        ("三百零五", 305),
+        ("两千", 2000),
+    ],
 )
 def test_chinese_numerals(numeral: str, value: int) -> None:
     assert chinese_numeral(numeral) == value

@@ -15,6 +15,7 @@ from dazhou_reforms.models import (
     Evidence,
     Metric,
     Model,
+    Record,
     Reform,
     Section,
     Source,
@@ -44,7 +45,9 @@ class _Reporter:
         message: str,
         path: str | None = None,
         value: object = None,
-        **details: str | None,
+        expected: str | None = None,
+        found: str | None = None,
+        hint: str | None = None,
     ) -> None:
         origin = self.origins.get((table, record_id or ""))
         self.problems.append(
@@ -55,13 +58,15 @@ class _Reporter:
                 line=origin.line_of(path, value) if origin else None,
                 record_id=record_id,
                 path=path,
-                **details,
+                expected=expected,
+                found=found,
+                hint=hint,
             )
         )
 
 
 def _ids(records: Iterable[Model]) -> set[str]:
-    return {getattr(record, "id") for record in records}
+    return {record.id for record in records if isinstance(record, Record)}
 
 
 def evidence_of(record: Model) -> Iterator[tuple[str, Evidence]]:
@@ -79,17 +84,30 @@ def check_unique_ids(tables: Tables, report: _Reporter) -> None:
     for table, records in tables.items():
         if table == "vocabularies":
             continue
-        counts = Counter(getattr(record, "id") for record in records)
+        counts = Counter(record.id for record in records if isinstance(record, Record))
         for record_id, count in counts.items():
             if count > 1:
-                report.add(table, record_id, "duplicate-id", f"id `{record_id}` is used by {count} {table} records",
-                           path="id", expected="an id used once", found=f"{count} records",
-                           hint="ids are unique across all tables: pick a new, never-used id")
+                report.add(
+                    table,
+                    record_id,
+                    "duplicate-id",
+                    f"id `{record_id}` is used by {count} {table} records",
+                    path="id",
+                    expected="an id used once",
+                    found=f"{count} records",
+                    hint="ids are unique across all tables: pick a new, never-used id",
+                )
             if record_id in seen and seen[record_id] != table:
-                report.add(table, record_id, "duplicate-id",
-                           f"id `{record_id}` is also used in table `{seen[record_id]}`", path="id",
-                           expected="an id used once across all tables", found=f"also in {seen[record_id]}",
-                           hint="ids are unique across all tables: pick a new, never-used id")
+                report.add(
+                    table,
+                    record_id,
+                    "duplicate-id",
+                    f"id `{record_id}` is also used in table `{seen[record_id]}`",
+                    path="id",
+                    expected="an id used once across all tables",
+                    found=f"also in {seen[record_id]}",
+                    hint="ids are unique across all tables: pick a new, never-used id",
+                )
             seen.setdefault(record_id, table)
 
 
@@ -105,9 +123,17 @@ def check_references(tables: Tables, report: _Reporter, invalid_ids: Mapping[str
 
     def need(table: str, record_id: str, path: str, value: str | None, known: set[str], target: str) -> None:
         if value is not None and value not in known:
-            report.add(table, record_id, "unresolved-reference", f"`{path}` names a record in `{target}` that does not exist",
-                       path=path, value=value, expected=f"an id in table `{target}`", found=shorten(value),
-                       hint=f"add raw/{target}/{value}.toml or correct the id")
+            report.add(
+                table,
+                record_id,
+                "unresolved-reference",
+                f"`{path}` names a record in `{target}` that does not exist",
+                path=path,
+                value=value,
+                expected=f"an id in table `{target}`",
+                found=shorten(value),
+                hint=f"add raw/{target}/{value}.toml or correct the id",
+            )
 
     for table, records in tables.items():
         for record in records:
@@ -124,8 +150,14 @@ def check_references(tables: Tables, report: _Reporter, invalid_ids: Mapping[str
                 for index, org in enumerate(record.organization_ids):
                     need(table, record_id, f"organization_ids[{index}]", org, organizations, "organizations")
                 for index, recognition in enumerate(record.recognitions):
-                    need(table, record_id, f"recognitions[{index}].awarding_organization_id",
-                         recognition.awarding_organization_id, organizations, "organizations")
+                    need(
+                        table,
+                        record_id,
+                        f"recognitions[{index}].awarding_organization_id",
+                        recognition.awarding_organization_id,
+                        organizations,
+                        "organizations",
+                    )
             if isinstance(record, Metric):
                 need(table, record_id, "reform_id", record.reform_id, reforms, "reforms")
 
@@ -137,9 +169,16 @@ def check_parent_cycles(tables: Tables, report: _Reporter) -> None:
         current = parents[start]
         while current is not None and current in parents:
             if current == start:
-                report.add("reforms", start, "parent-cycle", "parent_id leads back to the record itself",
-                           path="parent_id", expected="a chain of parents that ends", found=" -> ".join(seen + [start]),
-                           hint="one of these records must not name the other as parent")
+                report.add(
+                    "reforms",
+                    start,
+                    "parent-cycle",
+                    "parent_id leads back to the record itself",
+                    path="parent_id",
+                    expected="a chain of parents that ends",
+                    found=" -> ".join([*seen, start]),
+                    hint="one of these records must not name the other as parent",
+                )
                 break
             if current in seen:
                 break
@@ -159,11 +198,19 @@ def check_evidence(tables: Tables, report: _Reporter) -> None:
                 found = text[span.start : span.end]
                 if found != span.quote:
                     where = text.find(span.quote)
-                    report.add(table, record_id, "quote-mismatch",
-                               f"source text [{span.start}:{span.end}] is not the quote", path=f"{path}.quote",
-                               value=span.quote, expected=shorten(span.quote), found=shorten(found),
-                               hint=f"the quote occurs at start = {where}" if where >= 0
-                               else "the quote does not occur in the source: copy it exactly")
+                    report.add(
+                        table,
+                        record_id,
+                        "quote-mismatch",
+                        f"source text [{span.start}:{span.end}] is not the quote",
+                        path=f"{path}.quote",
+                        value=span.quote,
+                        expected=shorten(span.quote),
+                        found=shorten(found),
+                        hint=f"the quote occurs at start = {where}"
+                        if where >= 0
+                        else "the quote does not occur in the source: copy it exactly",
+                    )
 
 
 def check_sections(tables: Tables, report: _Reporter) -> None:
@@ -173,9 +220,15 @@ def check_sections(tables: Tables, report: _Reporter) -> None:
             continue
         limit = len(texts.get(section.source_id, ""))
         if not section.start <= section.end <= limit:
-            report.add("sections", section.id, "invalid-span", "the section span is not within its source",
-                       path="start", expected=f"0 <= start <= end <= {limit}",
-                       found=f"start = {section.start}, end = {section.end}")
+            report.add(
+                "sections",
+                section.id,
+                "invalid-span",
+                "the section span is not within its source",
+                path="start",
+                expected=f"0 <= start <= end <= {limit}",
+                found=f"start = {section.start}, end = {section.end}",
+            )
 
 
 def check_sources(tables: Tables, report: _Reporter) -> None:
@@ -184,9 +237,16 @@ def check_sources(tables: Tables, report: _Reporter) -> None:
             continue
         digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
         if digest != source.text_sha256:
-            report.add("sources", source.id, "checksum-mismatch", "text_sha256 is not the SHA-256 of text",
-                       path="text_sha256", expected=digest, found=source.text_sha256,
-                       hint="the text changed: update text_sha256 and check every evidence offset")
+            report.add(
+                "sources",
+                source.id,
+                "checksum-mismatch",
+                "text_sha256 is not the SHA-256 of text",
+                path="text_sha256",
+                expected=digest,
+                found=source.text_sha256,
+                hint="the text changed: update text_sha256 and check every evidence offset",
+            )
 
 
 def _float_equal(value: float, exact: Fraction) -> bool:
@@ -197,39 +257,102 @@ def check_metric(metric: Metric, report: _Reporter) -> None:
     """The stated text determines value, unit and qualifier; the standard value follows from them."""
     add = report.add
     if not any(metric.value_as_stated in span.quote for span in metric.evidence):
-        add("metrics", metric.id, "stated-not-in-evidence", "value_as_stated does not occur in any evidence quote",
-            path="value_as_stated", value=metric.value_as_stated, expected="a verbatim part of an evidence quote",
-            found=shorten(metric.value_as_stated), hint="copy value_as_stated from the quoted text")
-    if metric.period_start is not None and metric.period_end is not None and metric.period_start > metric.period_end:
-        add("metrics", metric.id, "period-order", "period_start is after period_end", path="period_start",
-            expected=f"<= {metric.period_end}", found=str(metric.period_start))
+        add(
+            "metrics",
+            metric.id,
+            "stated-not-in-evidence",
+            "value_as_stated does not occur in any evidence quote",
+            path="value_as_stated",
+            value=metric.value_as_stated,
+            expected="a verbatim part of an evidence quote",
+            found=shorten(metric.value_as_stated),
+            hint="copy value_as_stated from the quoted text",
+        )
+    if (
+        metric.period_start is not None
+        and metric.period_end is not None
+        and metric.period_start > metric.period_end
+    ):
+        add(
+            "metrics",
+            metric.id,
+            "period-order",
+            "period_start is after period_end",
+            path="period_start",
+            expected=f"<= {metric.period_end}",
+            found=str(metric.period_start),
+        )
     try:
         stated = parse_stated(metric.value_as_stated)
     except StatedQuantityError as error:
-        add("metrics", metric.id, "stated-unreadable", f"cannot read value_as_stated: {error}",
-            path="value_as_stated", value=metric.value_as_stated, found=shorten(metric.value_as_stated),
-            hint="write the figure as the article states it, e.g. 1491亿元, 第五, 5个工作日, 百亿级")
+        add(
+            "metrics",
+            metric.id,
+            "stated-unreadable",
+            f"cannot read value_as_stated: {error}",
+            path="value_as_stated",
+            value=metric.value_as_stated,
+            found=shorten(metric.value_as_stated),
+            hint="write the figure as the article states it, e.g. 1491亿元, 第五, 5个工作日, 百亿级",
+        )
         return
     if not _float_equal(metric.value, stated.value):
-        add("metrics", metric.id, "value-mismatch", "value disagrees with value_as_stated", path="value",
-            expected=f"{float(stated.value)!r} (from {metric.value_as_stated})", found=repr(metric.value),
-            hint="multiply out 万 (1e4) and 亿 (1e8); keep the unit of the stated text")
+        add(
+            "metrics",
+            metric.id,
+            "value-mismatch",
+            "value disagrees with value_as_stated",
+            path="value",
+            expected=f"{float(stated.value)!r} (from {metric.value_as_stated})",
+            found=repr(metric.value),
+            hint="multiply out 万 (1e4) and 亿 (1e8); keep the unit of the stated text",
+        )
     if stated.unit is not None and stated.unit != metric.unit:
-        add("metrics", metric.id, "unit-mismatch", "unit disagrees with value_as_stated", path="unit",
-            expected=f'"{stated.unit}" (from {metric.value_as_stated})', found=f'"{metric.unit}"',
-            hint="the unit is the one the article states; explain doubts in `note`, do not convert")
+        add(
+            "metrics",
+            metric.id,
+            "unit-mismatch",
+            "unit disagrees with value_as_stated",
+            path="unit",
+            expected=f'"{stated.unit}" (from {metric.value_as_stated})',
+            found=f'"{metric.unit}"',
+            hint="the unit is the one the article states; explain doubts in `note`, do not convert",
+        )
     if stated.unit is None and metric.note is None:
-        add("metrics", metric.id, "unit-not-stated", "the stated text has no unit, and no note says where the unit comes from",
-            path="note", value=metric.value_as_stated, expected="a note explaining the unit", found="no note",
-            hint=f"add note = \"…\" explaining why the unit is {metric.unit}")
+        add(
+            "metrics",
+            metric.id,
+            "unit-not-stated",
+            "the stated text has no unit, and no note says where the unit comes from",
+            path="note",
+            value=metric.value_as_stated,
+            expected="a note explaining the unit",
+            found="no note",
+            hint=f'add note = "…" explaining why the unit is {metric.unit}',
+        )
     if stated.qualifier != metric.qualifier:
-        add("metrics", metric.id, "qualifier-mismatch", "qualifier disagrees with value_as_stated", path="qualifier",
-            expected=f'"{stated.qualifier}" (from {metric.value_as_stated})', found=f'"{metric.qualifier}"')
-    standard, standard_unit = to_standard(stated.value if _float_equal(metric.value, stated.value) else Fraction(metric.value), metric.unit)
+        add(
+            "metrics",
+            metric.id,
+            "qualifier-mismatch",
+            "qualifier disagrees with value_as_stated",
+            path="qualifier",
+            expected=f'"{stated.qualifier}" (from {metric.value_as_stated})',
+            found=f'"{metric.qualifier}"',
+        )
+    standard, standard_unit = to_standard(
+        stated.value if _float_equal(metric.value, stated.value) else Fraction(metric.value), metric.unit
+    )
     if metric.unit_standard != standard_unit or metric.value_standard != float(standard):
-        add("metrics", metric.id, "value-mismatch", "value_standard/unit_standard do not follow from value and unit",
-            path="value_standard", expected=f"{float(standard)!r} {standard_unit}",
-            found=f"{metric.value_standard!r} {metric.unit_standard}")
+        add(
+            "metrics",
+            metric.id,
+            "value-mismatch",
+            "value_standard/unit_standard do not follow from value and unit",
+            path="value_standard",
+            expected=f"{float(standard)!r} {standard_unit}",
+            found=f"{metric.value_standard!r} {metric.unit_standard}",
+        )
 
 
 def check_vocabularies(tables: Tables, report: _Reporter, files: Mapping[str, Origin]) -> None:
@@ -238,27 +361,42 @@ def check_vocabularies(tables: Tables, report: _Reporter, files: Mapping[str, Or
         have = [e.code for e in entries if e.vocabulary == name]
         want = [str(code) for code in codes]
         origin = files.get(name)
-        where = {"file": origin.file if origin else f"raw/vocabularies/{name}.toml"}
+        file = origin.file if origin else f"raw/vocabularies/{name}.toml"
         missing = [code for code in want if code not in have]
         extra = [code for code in have if code not in want]
         duplicated = sorted(code for code, count in Counter(have).items() if count > 1)
         if missing or extra or duplicated:
-            report.problems.append(Problem(
-                "vocabulary-drift", f"vocabulary `{name}` does not list exactly the codes the schema allows",
-                expected=", ".join(want), found=", ".join(have) or "no entries",
-                hint="; ".join(filter(None, [
-                    f"add entries for {missing}" if missing else "",
-                    f"remove {extra} or add them to vocabularies.py" if extra else "",
-                    f"remove duplicate entries for {duplicated}" if duplicated else "",
-                ])),
-                **where,
-            ))
+            report.problems.append(
+                Problem(
+                    "vocabulary-drift",
+                    f"vocabulary `{name}` does not list exactly the codes the schema allows",
+                    expected=", ".join(want),
+                    found=", ".join(have) or "no entries",
+                    hint="; ".join(
+                        filter(
+                            None,
+                            [
+                                f"add entries for {missing}" if missing else "",
+                                f"remove {extra} or add them to vocabularies.py" if extra else "",
+                                f"remove duplicate entries for {duplicated}" if duplicated else "",
+                            ],
+                        )
+                    ),
+                    file=file,
+                )
+            )
     for name in sorted({e.vocabulary for e in entries} - set(VOCABULARIES)):
         origin = files.get(name)
-        report.problems.append(Problem("vocabulary-drift", f"unknown vocabulary `{name}`",
-                                       origin.file if origin else None,
-                                       expected="one of " + ", ".join(VOCABULARIES), found=name,
-                                       hint="vocabularies are declared in src/dazhou_reforms/vocabularies.py"))
+        report.problems.append(
+            Problem(
+                "vocabulary-drift",
+                f"unknown vocabulary `{name}`",
+                origin.file if origin else None,
+                expected="one of " + ", ".join(VOCABULARIES),
+                found=name,
+                hint="vocabularies are declared in src/dazhou_reforms/vocabularies.py",
+            )
+        )
 
 
 def check_dataset(

@@ -53,8 +53,14 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--raw", "raw_dir", type=click.Path(path_type=Path), default=Path("raw"), show_default=True,
-              help="The raw/ tree of hand-written records.")
+@click.option(
+    "--raw",
+    "raw_dir",
+    type=click.Path(path_type=Path),
+    default=Path("raw"),
+    show_default=True,
+    help="The raw/ tree of hand-written records.",
+)
 def check(raw_dir: Path) -> None:
     """Check the whole raw/ tree: schema, evidence quotes, references, figures, vocabularies."""
     from dazhou_reforms.problems import sort_key

@@ -31,9 +31,7 @@ class Origin:
             return self.line
         lines = self.lines()
         names = [part for part in _INDEX.sub("", path or "").split(".") if part]
-        key = (
-            re.compile(rf'(^|[\s{{,])"?{re.escape(names[-1])}"?\s*=') if names else None
-        )
+        key = re.compile(rf'(^|[\s{{,])"?{re.escape(names[-1])}"?\s*=') if names else None
         needle = value.strip()[:24] if isinstance(value, str) and value.strip() else None
         if needle is not None:
             with_key = [n for n, line in enumerate(lines, 1) if needle in line and key and key.search(line)]

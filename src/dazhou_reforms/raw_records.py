@@ -25,8 +25,8 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
-from fractions import Fraction
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -59,13 +59,23 @@ def decode_utf8(data: bytes, file: str) -> tuple[str | None, Problem | None]:
     """Decode strict UTF-8 with LF line endings; name the usual wrong encodings in the hint."""
     if data.startswith(b"\xef\xbb\xbf"):
         return None, Problem(
-            "utf8-bom", "the file starts with a UTF-8 byte order mark", file, 1,
-            expected="UTF-8 without BOM", found="EF BB BF", hint="re-save the file as UTF-8 without BOM",
+            "utf8-bom",
+            "the file starts with a UTF-8 byte order mark",
+            file,
+            1,
+            expected="UTF-8 without BOM",
+            found="EF BB BF",
+            hint="re-save the file as UTF-8 without BOM",
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return None, Problem(
-            "not-utf8", "the file is UTF-16, not UTF-8", file, 1,
-            expected="UTF-8", found="UTF-16 byte order mark", hint="re-save the file as UTF-8",
+            "not-utf8",
+            "the file is UTF-16, not UTF-8",
+            file,
+            1,
+            expected="UTF-8",
+            found="UTF-16 byte order mark",
+            hint="re-save the file as UTF-8",
         )
     try:
         text = data.decode("utf-8")
@@ -78,8 +88,13 @@ def decode_utf8(data: bytes, file: str) -> tuple[str | None, Problem | None]:
         except UnicodeDecodeError:
             pass
         return None, Problem(
-            "not-utf8", "the file is not valid UTF-8", file, line,
-            expected="UTF-8", found=f"byte 0x{data[error.start]:02X} at offset {error.start}", hint=hint,
+            "not-utf8",
+            "the file is not valid UTF-8",
+            file,
+            line,
+            expected="UTF-8",
+            found=f"byte 0x{data[error.start]:02X} at offset {error.start}",
+            hint=hint,
         )
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
@@ -98,10 +113,20 @@ def read_toml(path: Path, root: Path) -> tuple[dict[str, Any] | None, Origin, li
         line = int(position.group(1)) if position else None
         column = int(position.group(2)) if position else None
         message = str(error).split(" (at ")[0]
-        return None, origin, [
-            Problem("toml-syntax", f"TOML syntax error: {message}", file, line, column,
-                    hint="check quotes, brackets and `key = value` syntax at that line")
-        ]
+        return (
+            None,
+            origin,
+            [
+                Problem(
+                    "toml-syntax",
+                    f"TOML syntax error: {message}",
+                    file,
+                    line,
+                    column,
+                    hint="check quotes, brackets and `key = value` syntax at that line",
+                )
+            ],
+        )
 
 
 def resolve_evidence(
@@ -112,49 +137,77 @@ def resolve_evidence(
         return entry, []  # the schema reports the shape
     quote: str = entry["quote"]
     line = origin.line_of(f"{path}.quote", quote)
-    where = {"file": origin.file, "line": line, "record_id": record_id, "path": f"{path}.quote"}
+
+    def problem(
+        code: str,
+        message: str,
+        expected: str | None = None,
+        found: str | None = None,
+        hint: str | None = None,
+    ) -> list[Problem]:
+        return [
+            Problem(code, message, origin.file, line, None, record_id, f"{path}.quote", expected, found, hint)
+        ]
+
     source_id = entry.get("source_id")
     if source_id is None:
         if len(texts) != 1:
-            return entry, [Problem("missing-field", "evidence needs `source_id` when there is not exactly one source",
-                                   expected="one of " + ", ".join(sorted(texts)), **where)]
+            return entry, problem(
+                "missing-field",
+                "evidence needs `source_id` when there is not exactly one source",
+                expected="one of " + ", ".join(sorted(texts)),
+            )
         source_id = next(iter(texts))
     if source_id not in texts:
-        return entry, [Problem("unresolved-reference", f"unknown source `{source_id}`",
-                               expected="one of " + ", ".join(sorted(texts)), found=shorten(source_id), **where)]
+        return entry, problem(
+            "unresolved-reference",
+            f"unknown source `{source_id}`",
+            expected="one of " + ", ".join(sorted(texts)),
+            found=shorten(source_id),
+        )
     text = texts[source_id]
     start = entry.get("start")
     if isinstance(start, int) and not isinstance(start, bool):
         found = text[start : start + len(quote)]
         if found != quote:
-            here = [i for i in _occurrences(text, quote)]
-            return entry, [Problem(
-                "quote-mismatch", "the source text at `start` is not the quote",
-                expected=shorten(quote), found=shorten(found),
-                hint=f"the quote occurs at start = {here}" if here else "the quote does not occur in the source",
-                **where,
-            )]
+            here = _occurrences(text, quote)
+            return entry, problem(
+                "quote-mismatch",
+                "the source text at `start` is not the quote",
+                expected=shorten(quote),
+                found=shorten(found),
+                hint=f"the quote occurs at start = {here}"
+                if here
+                else "the quote does not occur in the source",
+            )
     else:
         here = _occurrences(text, quote)
         if not here:
-            return entry, [Problem(
-                "quote-not-found", "the quote does not occur in the source text",
-                expected="an exact substring of the source text", found=shorten(quote),
-                hint=_near_miss_hint(text, quote), **where,
-            )]
+            return entry, problem(
+                "quote-not-found",
+                "the quote does not occur in the source text",
+                expected="an exact substring of the source text",
+                found=shorten(quote),
+                hint=_near_miss_hint(text, quote),
+            )
         if len(here) > 1:
-            return entry, [Problem(
-                "quote-ambiguous", f"the quote occurs {len(here)} times in the source text",
-                expected="a quote that occurs once, or a `start` offset", found=f"start = {here}",
-                hint=f"add `start = {here[0]}` (or another of {here}) to the evidence entry, or quote more text",
-                **where,
-            )]
+            return entry, problem(
+                "quote-ambiguous",
+                f"the quote occurs {len(here)} times in the source text",
+                expected="a quote that occurs once, or a `start` offset",
+                found=f"start = {here}",
+                hint=f"add `start = {here[0]}` (or another of {here}) to the evidence, or quote more text",
+            )
         start = here[0]
     resolved = {"source_id": source_id, "start": start, "end": start + len(quote), "quote": quote}
     extra = {key: value for key, value in entry.items() if key not in resolved}
     if "end" in entry and entry["end"] != resolved["end"]:
-        return entry, [Problem("quote-mismatch", "`end` does not equal start + len(quote)",
-                               expected=str(resolved["end"]), found=shorten(entry["end"]), **where)]
+        return entry, problem(
+            "quote-mismatch",
+            "`end` does not equal start + len(quote)",
+            expected=str(resolved["end"]),
+            found=shorten(entry["end"]),
+        )
     return {**resolved, **extra}, []
 
 
@@ -212,7 +265,9 @@ def derive_metric_fields(data: dict[str, Any]) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not isinstance(unit, str):
         return
     try:
-        stated = parse_stated(data["value_as_stated"]) if isinstance(data.get("value_as_stated"), str) else None
+        stated = (
+            parse_stated(data["value_as_stated"]) if isinstance(data.get("value_as_stated"), str) else None
+        )
     except StatedQuantityError:
         stated = None
     exact = stated.value if stated is not None and float(stated.value) == value else Fraction(value)
@@ -232,12 +287,19 @@ def read_table_dir(
             continue
         record_id = data.get("id") if isinstance(data.get("id"), str) else None
         if record_id is not None and record_id != path.stem:
-            dataset.problems.append(Problem(
-                "id-filename-mismatch", "the record id must equal the file name", origin.file,
-                origin.line_of("id"), record_id=record_id, path="id",
-                expected=shorten(path.stem), found=shorten(record_id),
-                hint=f"rename the file to {record_id}.toml or set id = \"{path.stem}\"",
-            ))
+            dataset.problems.append(
+                Problem(
+                    "id-filename-mismatch",
+                    "the record id must equal the file name",
+                    origin.file,
+                    origin.line_of("id"),
+                    record_id=record_id,
+                    path="id",
+                    expected=shorten(path.stem),
+                    found=shorten(record_id),
+                    hint=f'rename the file to {record_id}.toml or set id = "{path.stem}"',
+                )
+            )
         if table == "sources":
             dataset.problems.extend(_attach_source_text(data, path, origin))
             if isinstance(data.get("text"), str) and record_id:
@@ -278,12 +340,27 @@ def _first_start(data: dict[str, Any]) -> Any:
 def _attach_source_text(data: dict[str, Any], path: Path, origin: Origin) -> list[Problem]:
     text_path = path.with_suffix(".txt")
     if "text" in data:
-        return [Problem("unknown-field", "keep the article text in its .txt file, not in the TOML",
-                        origin.file, origin.line_of("text"), record_id=data.get("id"), path="text",
-                        hint=f"move it to {text_path.name}")]
+        return [
+            Problem(
+                "unknown-field",
+                "keep the article text in its .txt file, not in the TOML",
+                origin.file,
+                origin.line_of("text"),
+                record_id=data.get("id"),
+                path="text",
+                hint=f"move it to {text_path.name}",
+            )
+        ]
     if not text_path.exists():
-        return [Problem("missing-file", f"the source text {text_path.name} is missing", origin.file,
-                        record_id=data.get("id"), hint=f"save the article text as {text_path.name} beside the TOML")]
+        return [
+            Problem(
+                "missing-file",
+                f"the source text {text_path.name} is missing",
+                origin.file,
+                record_id=data.get("id"),
+                hint=f"save the article text as {text_path.name} beside the TOML",
+            )
+        ]
     text, problem = decode_utf8(text_path.read_bytes(), text_path.as_posix())
     if problem is not None:
         return [problem]
@@ -297,7 +374,9 @@ def _attach_source_text(data: dict[str, Any], path: Path, origin: Origin) -> lis
 def finish_sections(dataset: RawDataset) -> None:
     """Each section ends where the next one (by start) begins, the last at the end of its source."""
     texts = dataset.source_texts()
-    sections = sorted((s for s in dataset.tables["sections"] if isinstance(s, Section)), key=lambda s: s.start)
+    sections = sorted(
+        (s for s in dataset.tables["sections"] if isinstance(s, Section)), key=lambda s: s.start
+    )
     finished = []
     for index, section in enumerate(sections):
         later = [s for s in sections[index + 1 :] if s.source_id == section.source_id]
@@ -316,8 +395,15 @@ def read_vocabulary_files(directory: Path, root: Path, dataset: RawDataset) -> N
         dataset.vocabulary_files[path.stem] = origin
         entries = data.get("entries")
         if not isinstance(entries, list):
-            dataset.problems.append(Problem("missing-field", "a vocabulary file needs [[entries]]", origin.file,
-                                            path="entries", hint="add [[entries]] tables with code, label_en, label_zh, definition_en"))
+            dataset.problems.append(
+                Problem(
+                    "missing-field",
+                    "a vocabulary file needs [[entries]]",
+                    origin.file,
+                    path="entries",
+                    hint="add [[entries]] tables with code, label_en, label_zh, definition_en",
+                )
+            )
             continue
         for index, entry in enumerate(entries):
             if isinstance(entry, dict):
@@ -326,7 +412,8 @@ def read_vocabulary_files(directory: Path, root: Path, dataset: RawDataset) -> N
                     entry["code"] = str(entry["code"])
             record, found = validate_record(model, entry, origin)
             dataset.problems.extend(
-                p if p.path is None else Problem(**{**p.to_dict(), "path": f"entries[{index}].{p.path}"}) for p in found
+                p if p.path is None else Problem(**{**p.to_dict(), "path": f"entries[{index}].{p.path}"})
+                for p in found
             )
             if record is not None:
                 dataset.tables["vocabularies"].append(record)
@@ -336,8 +423,14 @@ def read_raw(root: Path) -> RawDataset:
     """Read every record under ``root``; collect all problems instead of stopping at the first."""
     dataset = RawDataset()
     if not root.is_dir():
-        dataset.problems.append(Problem("missing-path", f"{root} is not a directory", str(root),
-                                        hint="point --raw at the folder that holds sources/, reforms/, …"))
+        dataset.problems.append(
+            Problem(
+                "missing-path",
+                f"{root} is not a directory",
+                str(root),
+                hint="point --raw at the folder that holds sources/, reforms/, …",
+            )
+        )
         return dataset
     texts: dict[str, str] = {}
     for table in RECORD_TABLES:

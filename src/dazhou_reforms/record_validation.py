@@ -75,7 +75,7 @@ def model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMod
 
 def _expected(error: Any) -> str | None:
     ctx = error.get("ctx") or {}
-    kind = error["type"]
+    kind = str(error["type"])
     if kind == "literal_error":
         return f"one of {ctx.get('expected')}"
     if kind == "string_pattern_mismatch":
@@ -92,7 +92,7 @@ def _hint(code: str, error: Any, model: type[BaseModel]) -> str | None:
     if code == "unknown-field" and loc and isinstance(loc[-1], str):
         owner = model_at(model, loc)
         if issubclass(owner, Model):
-            return did_you_mean(loc[-1], owner)
+            return did_you_mean(str(loc[-1]), owner)
     if code == "wrong-type" and isinstance(error.get("input"), str):
         return "write the value without quotes; numbers and true/false are not text"
     if code == "missing-field":

@@ -24,7 +24,20 @@ from typing import Final
 
 from dazhou_reforms.vocabularies import Qualifier, Unit
 
-DIGITS: Final = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+DIGITS: Final = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
 SMALL_MAGNITUDES: Final = {"十": 10, "百": 100, "千": 1000}
 LARGE_MAGNITUDES: Final = {"万": 10**4, "亿": 10**8}
 MAGNITUDES: Final = {**SMALL_MAGNITUDES, **LARGE_MAGNITUDES}
@@ -75,9 +88,7 @@ STANDARD_UNITS: Final[dict[str, tuple[Unit, Fraction]]] = {
     "mu": ("hectare", Fraction(1, 15)),
 }
 
-_NUMBER = re.compile(
-    r"(?P<arabic>[0-9]+(?:\.[0-9]+)?)|(?P<chinese>[零〇一二两三四五六七八九十百千]+)"
-)
+_NUMBER = re.compile(r"(?P<arabic>[0-9]+(?:\.[0-9]+)?)|(?P<chinese>[零〇一二两三四五六七八九十百千]+)")
 _LARGE = re.compile(r"[万亿]+")
 _SMALL_AFTER_ARABIC = re.compile(r"[十百千]")
 

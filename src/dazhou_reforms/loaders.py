@@ -1,0 +1,203 @@
+"""Typed loaders for the released tables shipped inside the package.
+
+Data is read with :mod:`importlib.resources` from ``dazhou_reforms/releases/<version>/`` (in a
+source checkout: ``<repo>/build/<version>/``), checked against the release's ``SHA256SUMS``,
+parsed on first use and cached. Records are frozen pydantic models whose list fields are tuples,
+so nothing a caller does to a returned record can change what the next caller gets.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import threading
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar, cast
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from dazhou_reforms.models import (
+        Evidence,
+        GlossaryTerm,
+        Metric,
+        Model,
+        Organization,
+        Reform,
+        Section,
+        Source,
+    )
+
+M = TypeVar("M", bound="Model")
+_VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
+_LOCK = threading.Lock()
+
+
+class DataError(Exception):
+    """The shipped data is missing, unknown or does not match its checksums."""
+
+
+class UnknownVersionError(DataError, LookupError):
+    """The requested release is not shipped in this package."""
+
+
+def _releases_root() -> Traversable:
+    packaged = resources.files("dazhou_reforms") / "releases"
+    if packaged.is_dir():
+        return packaged
+    checkout = Path(__file__).resolve().parents[2] / "build"
+    return checkout
+
+
+def _version_key(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in version.split("."))
+
+
+@cache
+def _versions() -> tuple[str, ...]:
+    root = _releases_root()
+    if not root.is_dir():
+        return ()
+    found = [
+        entry.name
+        for entry in root.iterdir()
+        if entry.is_dir() and _VERSION.match(entry.name) and (entry / "SHA256SUMS").is_file()
+    ]
+    return tuple(sorted(found, key=_version_key))
+
+
+def available_versions() -> list[str]:
+    """The releases shipped in this package, oldest first."""
+    return list(_versions())
+
+
+def _resolve_version(version: str | None) -> str:
+    versions = _versions()
+    if not versions:
+        raise DataError("no data release is shipped with this installation of dazhou-reforms")
+    if version is None:
+        return versions[-1]
+    if version not in versions:
+        raise UnknownVersionError(f"unknown version {version!r}; available versions: {', '.join(versions)}")
+    return version
+
+
+@cache
+def _checksums(version: str) -> dict[str, str]:
+    text = (_releases_root() / version / "SHA256SUMS").read_text(encoding="utf-8")
+    sums = {}
+    for line in text.splitlines():
+        digest, _, name = line.partition("  ")
+        sums[name] = digest
+    return sums
+
+
+def read_release_file(version: str | None, name: str) -> bytes:
+    """The bytes of one file of a release, verified against its SHA256SUMS entry."""
+    version = _resolve_version(version)
+    sums = _checksums(version)
+    if name not in sums:
+        raise DataError(f"{name} is not listed in SHA256SUMS of release {version}")
+    data = (_releases_root() / version / name).read_bytes()
+    if hashlib.sha256(data).hexdigest() != sums[name]:
+        raise DataError(f"{name} of release {version} does not match its SHA-256 in SHA256SUMS")
+    return data
+
+
+@cache
+def _records(version: str, table: str) -> tuple[Model, ...]:
+    from dazhou_reforms.models import TABLES
+
+    model = TABLES[table]
+    data = read_release_file(version, f"{table}.jsonl")
+    return tuple(model.model_validate_json(line) for line in data.splitlines() if line)
+
+
+def _load(table: str, model: type[M], version: str | None) -> list[M]:
+    resolved = _resolve_version(version)
+    with _LOCK:
+        records = _records(resolved, table)
+    return list(cast("tuple[M, ...]", records))
+
+
+def load_sources(version: str | None = None) -> list[Source]:
+    """The source article(s), with full text."""
+    from dazhou_reforms.models import Source
+
+    return _load("sources", Source, version)
+
+
+def load_sections(version: str | None = None) -> list[Section]:
+    """The parts of the article, with their spans in the text."""
+    from dazhou_reforms.models import Section
+
+    return _load("sections", Section, version)
+
+
+def load_reforms(version: str | None = None) -> list[Reform]:
+    """Every reform, mechanism, pilot, strategy and micro-reform, sorted by id."""
+    from dazhou_reforms.models import Reform
+
+    return _load("reforms", Reform, version)
+
+
+def load_metrics(version: str | None = None) -> list[Metric]:
+    """Every figure, rank, count and duration, sorted by id."""
+    from dazhou_reforms.models import Metric
+
+    return _load("metrics", Metric, version)
+
+
+def load_organizations(version: str | None = None) -> list[Organization]:
+    """Every organization the article names, sorted by id."""
+    from dazhou_reforms.models import Organization
+
+    return _load("organizations", Organization, version)
+
+
+def load_glossary(version: str | None = None) -> list[GlossaryTerm]:
+    """The article's coined terms and slogans with English renderings."""
+    from dazhou_reforms.models import GlossaryTerm
+
+    return _load("glossary", GlossaryTerm, version)
+
+
+def get_reform(reform_id: str, version: str | None = None) -> Reform:
+    """One reform by id; ``KeyError`` naming close ids when there is none."""
+    reforms = {reform.id: reform for reform in load_reforms(version)}
+    if reform_id not in reforms:
+        from difflib import get_close_matches
+
+        close = get_close_matches(reform_id, list(reforms), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise KeyError(f"no reform with id {reform_id!r}{hint}")
+    return reforms[reform_id]
+
+
+def metrics_for(reform_id: str, version: str | None = None) -> list[Metric]:
+    """The metrics of one reform (the reform must exist)."""
+    get_reform(reform_id, version)
+    return [metric for metric in load_metrics(version) if metric.reform_id == reform_id]
+
+
+def evidence_text(evidence: Evidence, version: str | None = None, context: int = 0) -> str:
+    """The source text of an evidence span, with ``context`` characters either side."""
+    sources = {source.id: source for source in load_sources(version)}
+    text = sources[evidence.source_id].text
+    return text[max(0, evidence.start - context) : evidence.end + context]
+
+
+def load_table(name: str, version: str | None = None) -> pa.Table:
+    """One released table as a ``pyarrow.Table`` (read from its Parquet file, without pandas)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from dazhou_reforms.models import TABLES
+
+    if name not in TABLES:
+        raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
+    data = read_release_file(version, f"{name}.parquet")
+    return pq.ParquetFile(pa.BufferReader(data)).read()
