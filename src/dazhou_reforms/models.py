@@ -9,9 +9,9 @@ see :mod:`dazhou_reforms.raw_records`.
 from __future__ import annotations
 
 import re
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from dazhou_reforms.vocabularies import (
     CapMajorTopic,
@@ -43,6 +43,15 @@ def _clean_text(value: str) -> str:
         raise ValueError("must not start or end with white space")
     return value
 
+
+def _as_tuple(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+T = TypeVar("T")
+#: An immutable list: written as a JSON array or TOML list, held as a tuple, so that records can be
+#: shared (cached) without any caller being able to change them.
+Items = Annotated[tuple[T, ...], BeforeValidator(_as_tuple)]
 
 #: A non-empty string with visible characters and no leading or trailing white space.
 Text = Annotated[str, Field(min_length=1), AfterValidator(_clean_text)]
@@ -81,7 +90,7 @@ class Evidence(Model):
         return self
 
 
-EvidenceList = Annotated[list[Evidence], Field(min_length=1)]
+EvidenceList = Annotated[Items[Evidence], Field(min_length=1)]
 
 
 class Record(Model):
@@ -98,8 +107,8 @@ class Source(Record):
     title_zh: Text
     title_en: Text
     published_at: Annotated[str, Field(pattern=PUBLISHED_AT_PATTERN)]
-    authors_zh: Annotated[list[Text], Field(min_length=1)]
-    authors_en: Annotated[list[Text], Field(min_length=1)]
+    authors_zh: Annotated[Items[Text], Field(min_length=1)]
+    authors_en: Annotated[Items[Text], Field(min_length=1)]
     language: Annotated[str, Field(pattern=r"^zh-Hans$")]
     place_code: PlaceCode
     text: Annotated[str, Field(min_length=1)]
@@ -156,11 +165,11 @@ class Reform(Record):
     measures_en: Text | None = None
     outcomes_zh: Text | None = None
     outcomes_en: Text | None = None
-    domains: Annotated[list[Domain], Field(min_length=1)]
+    domains: Annotated[Items[Domain], Field(min_length=1)]
     cap_major_topic: CapMajorTopic
-    organization_ids: list[RecordId] = Field(default_factory=list)
+    organization_ids: Items[RecordId] = ()
     place_code: PlaceCode
-    recognitions: list[Recognition] = Field(default_factory=list)
+    recognitions: Items[Recognition] = ()
     evidence: EvidenceList
 
 
