@@ -1,0 +1,43 @@
+"""Hugging Face ``datasets`` integration (extra ``hf``): declared features, in-memory datasets.
+
+``load_hf("metrics")`` returns a ``datasets.Dataset`` whose features are declared from the models
+(never inferred), built in memory from the checksum-verified Parquet file shipped in the package,
+so no cache directory is involved and a stale cache can never serve old rows.
+
+Without this package, the release folder is a no-code Hugging Face dataset (its README's
+``configs:``): ``datasets.load_dataset("build/1.0.0", "metrics")``; see :func:`release_folder`.
+"""
+
+from __future__ import annotations
+
+from contextlib import AbstractContextManager
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from dazhou_reforms.arrow_schema import hf_features
+from dazhou_reforms.loaders import _releases_root, _resolve_version, load_table
+
+if TYPE_CHECKING:
+    import datasets
+
+
+def features(table: str) -> datasets.Features:
+    """The declared ``datasets.Features`` of a released table."""
+    from datasets import Features
+
+    return Features.from_dict(hf_features(table))
+
+
+def load_hf(name: str = "reforms", version: str | None = None) -> datasets.Dataset:
+    """One released table as a ``datasets.Dataset`` with declared features (in memory, no cache)."""
+    from datasets import Dataset
+
+    table = load_table(name, version)
+    declared = features(name)
+    return Dataset.from_dict(table.to_pydict(), features=declared)
+
+
+def release_folder(version: str | None = None) -> AbstractContextManager[Path]:
+    """A context manager giving the release folder as a real path (for ``datasets.load_dataset``)."""
+    return resources.as_file(_releases_root() / _resolve_version(version))
