@@ -147,3 +147,22 @@ def test_load_reforms_does_not_import_pyarrow_and_load_table_not_pandas() -> Non
         "dazhou_reforms.load_table('metrics'); print(a, 'pandas' in sys.modules)"
     )
     assert loaded == "False False"
+
+
+def test_constructed_records_equal_fully_validated_ones() -> None:
+    """The loaders skip re-validation of verified rows; the result must be what validation gives."""
+    from dazhou_reforms.models import TABLES
+
+    loaded = {
+        "sources": dazhou_reforms.load_sources(),
+        "sections": dazhou_reforms.load_sections(),
+        "organizations": dazhou_reforms.load_organizations(),
+        "reforms": dazhou_reforms.load_reforms(),
+        "metrics": dazhou_reforms.load_metrics(),
+        "glossary": dazhou_reforms.load_glossary(),
+    }
+    for table, records in loaded.items():
+        lines = (RELEASE / f"{table}.jsonl").read_bytes().splitlines()
+        validated = [TABLES[table].model_validate_json(line) for line in lines]
+        assert records == validated, table
+        assert [r.model_dump() for r in records] == [v.model_dump() for v in validated], table

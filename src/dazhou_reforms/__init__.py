@@ -5,11 +5,12 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from dazhou_reforms._version import __version__
 
+TYPE_CHECKING = False  # not imported from typing: `import dazhou_reforms` stays as light as can be
 if TYPE_CHECKING:
+    from typing import Any
+
     from dazhou_reforms.loaders import (
         available_versions,
         evidence_text,

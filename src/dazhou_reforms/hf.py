@@ -11,7 +11,6 @@ Without this package, the release folder is a no-code Hugging Face dataset (its 
 from __future__ import annotations
 
 from contextlib import AbstractContextManager
-from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -40,4 +39,6 @@ def load_hf(name: str = "reforms", version: str | None = None) -> datasets.Datas
 
 def release_folder(version: str | None = None) -> AbstractContextManager[Path]:
     """A context manager giving the release folder as a real path (for ``datasets.load_dataset``)."""
+    from importlib import resources
+
     return resources.as_file(_releases_root() / _resolve_version(version))

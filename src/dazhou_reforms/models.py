@@ -70,6 +70,8 @@ class Model(BaseModel):
         frozen=True,
         allow_inf_nan=False,
         validate_default=True,
+        # Build validators on first use, not at import: loading one table builds only its models.
+        defer_build=True,
     )
 
 
