@@ -49,19 +49,22 @@ def run_once(code: str) -> tuple[float, int, int]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--runs", type=int, default=21)
     args = parser.parse_args()
     runs = max(args.runs, 11)
     times: dict[str, list[float]] = {name: [] for name in CASES}
     rss: dict[str, list[int]] = {name: [] for name in CASES}
-    for name, code in CASES.items():  # warm the file cache once
+    for code in CASES.values():  # warm the file cache once
         run_once(code)
     for _ in range(runs):
         for name, code in CASES.items():
             elapsed, peak, status = run_once(code)
             if status != 0:
-                raise SystemExit(f"case {name} exited with {status}" + (" (pandas imported)" if status == 3 else ""))
+                why = " (pandas imported)" if status == 3 else ""
+                raise SystemExit(f"case {name} exited with {status}{why}")
             times[name].append(elapsed)
             rss[name].append(peak)
     median = {name: statistics.median(values) for name, values in times.items()}
@@ -83,7 +86,8 @@ def main() -> None:
         start = time.perf_counter()
         dazhou_reforms.load_reforms()
         repeats.append(time.perf_counter() - start)
-    print(f"repeated load_reforms(): median {statistics.median(repeats) * 1e6:.1f} µs (target well under 1 ms)")
+    repeat = statistics.median(repeats) * 1e6
+    print(f"repeated load_reforms(): median {repeat:.1f} µs (target well under 1 ms)")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,7 @@ def test_readme_has_the_one_line_uses() -> None:
 @pytest.mark.parametrize("index", range(len(usage_blocks())))
 def test_readme_example_runs(index: int) -> None:
     namespace: dict[str, object] = {}
-    exec(compile(usage_blocks()[index], f"README.md example {index + 1}", "exec"), namespace)  # noqa: S102
+    exec(compile(usage_blocks()[index], f"README.md example {index + 1}", "exec"), namespace)
     if "df" in namespace:
         assert len(namespace["df"]) > 0  # type: ignore[arg-type]
     if "top" in namespace:

@@ -26,9 +26,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, Union, cast, get_args, get_origi
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
 
-    from pydantic import BaseModel
-
     import pyarrow as pa
+    from pydantic import BaseModel
 
     from dazhou_reforms.models import (
         Evidence,

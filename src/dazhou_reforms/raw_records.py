@@ -55,8 +55,12 @@ class RawDataset:
         return {record.id: record.text for record in self.tables["sources"] if isinstance(record, Source)}
 
 
-def decode_utf8(data: bytes, file: str) -> tuple[str | None, Problem | None]:
-    """Decode strict UTF-8 with LF line endings; name the usual wrong encodings in the hint."""
+def decode_utf8(data: bytes, file: str, normalize_newlines: bool = True) -> tuple[str | None, Problem | None]:
+    """Decode strict UTF-8 with LF line endings; name the usual wrong encodings in the hint.
+
+    ``normalize_newlines=False`` keeps CR characters as they are (JSON: CR outside strings is white
+    space, inside strings an error), so that offsets into the text stay offsets into the bytes' text.
+    """
     if data.startswith(b"\xef\xbb\xbf"):
         return None, Problem(
             "utf8-bom",
@@ -75,6 +79,16 @@ def decode_utf8(data: bytes, file: str) -> tuple[str | None, Problem | None]:
             1,
             expected="UTF-8",
             found="UTF-16 byte order mark",
+            hint="re-save the file as UTF-8",
+        )
+    if _looks_like_utf16(data):
+        return None, Problem(
+            "not-utf8",
+            "the file looks like UTF-16 (every other byte is zero), not UTF-8",
+            file,
+            1,
+            expected="UTF-8",
+            found="zero bytes between the characters",
             hint="re-save the file as UTF-8",
         )
     try:
@@ -96,11 +110,25 @@ def decode_utf8(data: bytes, file: str) -> tuple[str | None, Problem | None]:
             found=f"byte 0x{data[error.start]:02X} at offset {error.start}",
             hint=hint,
         )
+    if not normalize_newlines:
+        return text, None
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def read_toml(path: Path, root: Path) -> tuple[dict[str, Any] | None, Origin, list[Problem]]:
-    file = path.relative_to(root.parent).as_posix() if root.parent in path.parents else str(path)
+def _looks_like_utf16(data: bytes) -> bool:
+    """UTF-16 without a byte order mark: ASCII characters come with a zero byte each."""
+    head = data[:64]
+    return len(head) >= 4 and head.count(0) * 3 >= len(head)
+
+
+def read_toml(
+    path: Path, root: Path, display: str | None = None
+) -> tuple[dict[str, Any] | None, Origin, list[Problem]]:
+    """Read one TOML file; problems name it ``display``, or its path from ``root``'s parent."""
+    if display is not None:
+        file = display
+    else:
+        file = path.relative_to(root.parent).as_posix() if root.parent in path.parents else str(path)
     text, problem = decode_utf8(path.read_bytes(), file)
     origin = Origin(file, text or "")
     if problem is not None:
@@ -279,12 +307,25 @@ def derive_metric_fields(data: dict[str, Any]) -> None:
 def read_table_dir(
     table: str, directory: Path, root: Path, texts: dict[str, str], dataset: RawDataset
 ) -> None:
-    model = TABLES[table]
     for path in sorted(directory.glob("*.toml")):
-        data, origin, problems = read_toml(path, root)
+        read_record_file(table, path, root, texts, dataset)
+
+
+def read_record_file(
+    table: str,
+    path: Path,
+    root: Path,
+    texts: dict[str, str],
+    dataset: RawDataset,
+    display: str | None = None,
+) -> None:
+    """Read one record file of ``table`` into ``dataset`` (evidence resolved against ``texts``)."""
+    model = TABLES[table]
+    if True:  # one record file (the body of read_table_dir's loop)
+        data, origin, problems = read_toml(path, root, display)
         dataset.problems.extend(problems)
         if data is None:
-            continue
+            return
         record_id = data.get("id") if isinstance(data.get("id"), str) else None
         if record_id is not None and record_id != path.stem:
             dataset.problems.append(
