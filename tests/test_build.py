@@ -36,7 +36,7 @@ def release(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_release_has_every_file(release: Path) -> None:
-    expected = {"README.md", "SHA256SUMS", "datapackage.json", "croissant.json"}
+    expected = {"README.md", "SHA256SUMS", "datapackage.json", "croissant.json", "explorer.html"}
     for table in TABLES:
         expected |= {f"{table}.jsonl", f"{table}.parquet", f"{table}.schema.json"}
     assert {path.name for path in release.iterdir()} == expected
@@ -149,7 +149,8 @@ def test_changed_data_in_a_released_version_is_refused(tmp_path: Path) -> None:
     assert result.exit_code == 3
     assert result.stderr == (
         f"error: {release.as_posix()} already exists with different content "
-        "(README.md, SHA256SUMS, croissant.json, datapackage.json, glossary.jsonl, glossary.parquet).\n"
+        "(README.md, SHA256SUMS, croissant.json, datapackage.json, explorer.html, glossary.jsonl, "
+        "glossary.parquet).\n"
         "A release is never rewritten: bump the version in src/dazhou_reforms/_version.py and add a "
         "CHANGELOG.md entry for it, then build again.\n"
     )

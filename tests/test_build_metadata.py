@@ -78,6 +78,7 @@ def test_card_body_follows_the_datasheet_and_counts_from_the_data(release: Path)
         "Distribution",
         "Maintenance",
         "Fields",
+        "Article coverage",
     ]
     assert "| `reforms` | 2 | 3 | " in body  # 2 reforms with 2 evidence spans and one recognition's
     assert "| `metrics` | 2 | 2 | " in body

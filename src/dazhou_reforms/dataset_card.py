@@ -280,12 +280,19 @@ def _nested_structs_of(tables: Sequence[str]) -> list[Struct]:
 
 
 def render_card(
-    rows: Rows, files: Mapping[str, bytes], arrow_sizes: Mapping[str, int], release: meta.ReleaseInfo
+    rows: Rows,
+    files: Mapping[str, bytes],
+    arrow_sizes: Mapping[str, int],
+    release: meta.ReleaseInfo,
+    coverage_section: str = "",
 ) -> bytes:
     """The dataset card: YAML front matter between ``---`` lines, then the Markdown body.
 
-    ``files`` holds the Parquet files (for ``download_size``), ``arrow_sizes`` each table's Arrow size.
+    ``files`` holds the Parquet files (for ``download_size``), ``arrow_sizes`` each table's Arrow size;
+    ``coverage_section`` (Markdown, from :func:`dazhou_reforms.coverage.coverage_markdown`) is appended.
     """
     matter = dump(front_matter(rows, files, arrow_sizes))
     text = "---\n" + matter + "---\n\n" + "\n".join(body(rows, release)) + "\n"
+    if coverage_section:
+        text += "\n" + coverage_section.rstrip("\n") + "\n"
     return text.encode("utf-8")

@@ -64,8 +64,10 @@ def release_rows(tables: Mapping[str, Sequence[BaseModel]]) -> dict[str, list[di
 
 def render_release(tables: Mapping[str, Sequence[BaseModel]], release: ReleaseInfo) -> dict[str, bytes]:
     """File name -> bytes of every file of the release, ``SHA256SUMS`` included."""
+    from dazhou_reforms.coverage import compute_coverage, coverage_markdown
     from dazhou_reforms.croissant import render_croissant
     from dazhou_reforms.dataset_card import render_card
+    from dazhou_reforms.explorer import render_explorer
     from dazhou_reforms.frictionless_package import render_datapackage
     from dazhou_reforms.table_files import arrow_size, arrow_table, jsonl_bytes, parquet_bytes
 
@@ -79,7 +81,9 @@ def render_release(tables: Mapping[str, Sequence[BaseModel]], release: ReleaseIn
         files[f"{table}.schema.json"] = render_json(table_json_schema(table))
     files["datapackage.json"] = render_json(render_datapackage(rows, files, release))
     files["croissant.json"] = render_json(render_croissant(rows, files, release))
-    files["README.md"] = render_card(rows, files, arrow_sizes, release)
+    coverage = compute_coverage(tables)
+    files["README.md"] = render_card(rows, files, arrow_sizes, release, coverage_markdown(coverage))
+    files["explorer.html"] = render_explorer(tables, coverage, version=release.version).encode("utf-8")
     files[SUMS_NAME] = checksums(files)
     return dict(sorted(files.items()))
 
