@@ -11,20 +11,14 @@ from pathlib import Path
 import click
 
 from dazhou_reforms._version import __version__
+from dazhou_reforms.cli_options import raw_dir_option
 
 EXIT_PROBLEMS = 1
 EXIT_CONFLICT = 3
 
 
 @click.command()
-@click.option(
-    "--raw",
-    "raw_dir",
-    type=click.Path(path_type=Path),
-    default=Path("raw"),
-    show_default=True,
-    help="The raw/ tree of hand-written records.",
-)
+@raw_dir_option
 @click.option(
     "--out",
     "out_dir",

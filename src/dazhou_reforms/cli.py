@@ -13,6 +13,7 @@ from pathlib import Path
 import click
 
 from dazhou_reforms._version import __version__
+from dazhou_reforms.cli_options import raw_dir_option
 
 #: command name -> "module:attribute" of its click command.
 LAZY_COMMANDS: dict[str, str] = {
@@ -53,14 +54,7 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--raw",
-    "raw_dir",
-    type=click.Path(path_type=Path),
-    default=Path("raw"),
-    show_default=True,
-    help="The raw/ tree of hand-written records.",
-)
+@raw_dir_option
 def check(raw_dir: Path) -> None:
     """Check the whole raw/ tree: schema, evidence quotes, references, figures, vocabularies."""
     from dazhou_reforms.problems import sort_key

@@ -39,6 +39,22 @@ class Scalar:
     minimum: int | None = None
     maximum: int | None = None
 
+    def constraints(self) -> dict[str, Any]:
+        """The value constraints under the keywords JSON Schema and Frictionless Table Schema share."""
+        found: dict[str, Any] = {}
+        if self.enum is not None:
+            found["enum"] = list(self.enum)
+        for key, value in (
+            ("minLength", self.min_length),
+            ("maxLength", self.max_length),
+            ("pattern", self.pattern),
+            ("minimum", self.minimum),
+            ("maximum", self.maximum),
+        ):
+            if value is not None:
+                found[key] = value
+        return found
+
 
 @dataclass(frozen=True)
 class ListOf:

@@ -26,35 +26,19 @@ FOREIGN_KEYS: dict[str, list[tuple[str, str, str]]] = {
 PRIMARY_KEYS: dict[str, list[str]] = {"vocabularies": ["vocabulary", "code"]}
 
 
-def _scalar_constraints(scalar: Scalar) -> dict[str, Any]:
-    constraints: dict[str, Any] = {}
-    if scalar.enum is not None:
-        constraints["enum"] = list(scalar.enum)
-    for key, value in (
-        ("minLength", scalar.min_length),
-        ("maxLength", scalar.max_length),
-        ("pattern", scalar.pattern),
-        ("minimum", scalar.minimum),
-        ("maximum", scalar.maximum),
-    ):
-        if value is not None:
-            constraints[key] = value
-    return constraints
-
-
 def table_field(column: Column) -> dict[str, Any]:
     field: dict[str, Any] = {"name": column.name, "description": column.description}
     constraints: dict[str, Any] = {} if column.nullable else {"required": True}
     if isinstance(column.type, Scalar):
         field["type"] = column.type.kind
-        constraints.update(_scalar_constraints(column.type))
+        constraints.update(column.type.constraints())
     elif isinstance(column.type, ListOf):
         field["type"] = "array"
         if column.type.min_items:
             constraints["minLength"] = column.type.min_items
         item = column.type.item
         if isinstance(item, Scalar):
-            item_constraints = _scalar_constraints(item)
+            item_constraints = item.constraints()
             field["arrayItem"] = {
                 "type": item.kind,
                 **({"constraints": item_constraints} if item_constraints else {}),

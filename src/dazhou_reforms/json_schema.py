@@ -25,25 +25,9 @@ _NOTES = {
 }
 
 
-def _scalar(scalar: Scalar) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": scalar.kind}
-    if scalar.enum is not None:
-        schema["enum"] = list(scalar.enum)
-    for key, value in (
-        ("minLength", scalar.min_length),
-        ("maxLength", scalar.max_length),
-        ("pattern", scalar.pattern),
-        ("minimum", scalar.minimum),
-        ("maximum", scalar.maximum),
-    ):
-        if value is not None:
-            schema[key] = value
-    return schema
-
-
 def _type(field_type: FieldType, defs: dict[str, Any]) -> dict[str, Any]:
     if isinstance(field_type, Scalar):
-        return _scalar(field_type)
+        return {"type": field_type.kind, **field_type.constraints()}
     if isinstance(field_type, ListOf):
         schema: dict[str, Any] = {"type": "array", "items": _type(field_type.item, defs)}
         if field_type.min_items:
