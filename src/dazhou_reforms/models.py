@@ -9,6 +9,7 @@ see :mod:`dazhou_reforms.raw_records`.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Any, ClassVar, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -52,6 +53,15 @@ T = TypeVar("T")
 #: An immutable list: written as a JSON array or TOML list, held as a tuple, so that records can be
 #: shared (cached) without any caller being able to change them.
 Items = Annotated[tuple[T, ...], BeforeValidator(_as_tuple)]
+
+
+def _real_date_time(value: str) -> str:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("is not a real date and time (check the day of the month)") from None
+    return value
+
 
 #: A non-empty string with visible characters and no leading or trailing white space.
 Text = Annotated[str, Field(min_length=1), AfterValidator(_clean_text)]
@@ -108,7 +118,7 @@ class Source(Record):
     table: ClassVar[str] = "sources"
     title_zh: Text
     title_en: Text
-    published_at: Annotated[str, Field(pattern=PUBLISHED_AT_PATTERN)]
+    published_at: Annotated[str, Field(pattern=PUBLISHED_AT_PATTERN), AfterValidator(_real_date_time)]
     authors_zh: Annotated[Items[Text], Field(min_length=1)]
     authors_en: Annotated[Items[Text], Field(min_length=1)]
     language: Annotated[str, Field(pattern=r"^zh-Hans$")]

@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
@@ -321,47 +322,46 @@ def read_record_file(
 ) -> None:
     """Read one record file of ``table`` into ``dataset`` (evidence resolved against ``texts``)."""
     model = TABLES[table]
-    if True:  # one record file (the body of read_table_dir's loop)
-        data, origin, problems = read_toml(path, root, display)
-        dataset.problems.extend(problems)
-        if data is None:
-            return
-        record_id = data.get("id") if isinstance(data.get("id"), str) else None
-        if record_id is not None and record_id != path.stem:
-            dataset.problems.append(
-                Problem(
-                    "id-filename-mismatch",
-                    "the record id must equal the file name",
-                    origin.file,
-                    origin.line_of("id"),
-                    record_id=record_id,
-                    path="id",
-                    expected=shorten(path.stem),
-                    found=shorten(record_id),
-                    hint=f'rename the file to {record_id}.toml or set id = "{path.stem}"',
-                )
+    data, origin, problems = read_toml(path, root, display)
+    dataset.problems.extend(problems)
+    if data is None:
+        return
+    record_id = data.get("id") if isinstance(data.get("id"), str) else None
+    if record_id is not None and record_id != path.stem:
+        dataset.problems.append(
+            Problem(
+                "id-filename-mismatch",
+                "the record id must equal the file name",
+                origin.file,
+                origin.line_of("id"),
+                record_id=record_id,
+                path="id",
+                expected=shorten(path.stem),
+                found=shorten(record_id),
+                hint=f'rename the file to {record_id}.toml or set id = "{path.stem}"',
             )
-        if table == "sources":
-            dataset.problems.extend(_attach_source_text(data, path, origin))
-            if isinstance(data.get("text"), str) and record_id:
-                texts[record_id] = data["text"]
-        evidence_problems = _resolve_all_evidence(data, texts, origin, record_id)
-        dataset.problems.extend(evidence_problems)
-        if table == "metrics":
-            derive_metric_fields(data)
-        if table == "sections":
-            data.setdefault("source_id", _first_source(data, texts))
-            data.setdefault("start", _first_start(data))
-            data.setdefault("end", 0)  # set once every section is read
-        record, problems = validate_record(model, data, origin)
-        unresolved = tuple(p.path.removesuffix("quote") for p in evidence_problems if p.path)
-        dataset.problems.extend(p for p in problems if not (p.path or "").startswith(unresolved or ("\0",)))
-        if record_id is not None:
-            dataset.origins[(table, record_id)] = origin
-        if record is not None:
-            dataset.tables[table].append(record)
-        elif record_id is not None:
-            dataset.invalid_ids.setdefault(table, set()).add(record_id)
+        )
+    if table == "sources":
+        dataset.problems.extend(_attach_source_text(data, path, origin))
+        if isinstance(data.get("text"), str) and record_id:
+            texts[record_id] = data["text"]
+    evidence_problems = _resolve_all_evidence(data, texts, origin, record_id)
+    dataset.problems.extend(evidence_problems)
+    if table == "metrics":
+        derive_metric_fields(data)
+    if table == "sections":
+        data.setdefault("source_id", _first_source(data, texts))
+        data.setdefault("start", _first_start(data))
+        data.setdefault("end", 0)  # set once every section is read
+    record, problems = validate_record(model, data, origin)
+    unresolved = tuple(p.path.removesuffix("quote") for p in evidence_problems if p.path)
+    dataset.problems.extend(p for p in problems if not (p.path or "").startswith(unresolved or ("\0",)))
+    if record_id is not None:
+        dataset.origins[(table, record_id)] = origin
+    if record is not None:
+        dataset.tables[table].append(record)
+    elif record_id is not None:
+        dataset.invalid_ids.setdefault(table, set()).add(record_id)
 
 
 def _first_source(data: dict[str, Any], texts: dict[str, str]) -> Any:
@@ -412,9 +412,9 @@ def _attach_source_text(data: dict[str, Any], path: Path, origin: Origin) -> lis
     return []
 
 
-def finish_sections(dataset: RawDataset) -> None:
+def finish_sections(dataset: RawDataset, texts: Mapping[str, str] | None = None) -> None:
     """Each section ends where the next one (by start) begins, the last at the end of its source."""
-    texts = dataset.source_texts()
+    texts = {**(texts or {}), **dataset.source_texts()}
     sections = sorted(
         (s for s in dataset.tables["sections"] if isinstance(s, Section)), key=lambda s: s.start
     )
@@ -460,8 +460,12 @@ def read_vocabulary_files(directory: Path, root: Path, dataset: RawDataset) -> N
                 dataset.tables["vocabularies"].append(record)
 
 
-def read_raw(root: Path) -> RawDataset:
-    """Read every record under ``root``; collect all problems instead of stopping at the first."""
+def read_raw(root: Path, texts: Mapping[str, str] | None = None) -> RawDataset:
+    """Read every record under ``root``; collect all problems instead of stopping at the first.
+
+    ``texts`` (source id -> text) are source texts from elsewhere (a release), for a tree without
+    the sources its evidence quotes; the tree's own sources take precedence.
+    """
     dataset = RawDataset()
     if not root.is_dir():
         dataset.problems.append(
@@ -473,14 +477,14 @@ def read_raw(root: Path) -> RawDataset:
             )
         )
         return dataset
-    texts: dict[str, str] = {}
+    known_texts: dict[str, str] = dict(texts or {})
     for table in RECORD_TABLES:
         directory = root / table
         if directory.is_dir():
-            read_table_dir(table, directory, root, texts, dataset)
+            read_table_dir(table, directory, root, known_texts, dataset)
     if (root / "vocabularies").is_dir():
         read_vocabulary_files(root / "vocabularies", root, dataset)
-    finish_sections(dataset)
+    finish_sections(dataset, known_texts)
     return dataset
 
 

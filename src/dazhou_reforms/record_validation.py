@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
@@ -9,6 +10,7 @@ from pydantic import BaseModel, ValidationError
 from dazhou_reforms.models import Model
 from dazhou_reforms.origins import Origin, did_you_mean
 from dazhou_reforms.problems import Problem, shorten
+from dazhou_reforms.units import StatedQuantityError, parse_stated
 
 #: pydantic error type -> our stable problem code.
 CODES: dict[str, str] = {
@@ -87,14 +89,50 @@ def _expected(error: Any) -> str | None:
     return None
 
 
+#: Full-width forms of ASCII characters (U+FF01-U+FF5E) and the ideographic space -> ASCII.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_NOT_FINITE = {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+
+
+def _number_hint(text: str) -> str | None:
+    """For a number written as text: the number to write instead, if the text says one."""
+    if text.strip().lower() in _NOT_FINITE:
+        return "NaN and infinities are not data; leave the figure out or write a finite number"
+    cleaned = text.translate(_HALF_WIDTH).replace(",", "").replace(",", "").strip()
+    if cleaned == text and _PLAIN_NUMBER.fullmatch(text):
+        return None  # "2022": the general hint (no quotes) says it all
+    try:
+        value = parse_stated(cleaned).value
+    except StatedQuantityError:
+        return None
+    number = str(value.numerator) if value.denominator == 1 else repr(float(value))
+    return f"write the number {number} without quotes (万 and 亿 multiplied out, no separators)"
+
+
+def _ascii_hint(value: object) -> str | None:
+    if isinstance(value, str) and value != value.translate(_HALF_WIDTH):
+        return f"use ASCII (half-width) characters: {shorten(value.translate(_HALF_WIDTH))}"
+    return None
+
+
 def _hint(code: str, error: Any, model: type[BaseModel]) -> str | None:
     loc = error["loc"]
+    value = error.get("input")
     if code == "unknown-field" and loc and isinstance(loc[-1], str):
         owner = model_at(model, loc)
         if issubclass(owner, Model):
             return did_you_mean(str(loc[-1]), owner)
-    if code == "wrong-type" and isinstance(error.get("input"), str):
-        return "write the value without quotes; numbers and true/false are not text"
+    if code == "wrong-type" and value is None and loc:
+        return f"`{path_text(loc)}` needs a value here; null (or an empty entry) is not one"
+    if code == "wrong-type" and isinstance(value, str):
+        return (
+            _number_hint(value)
+            or _ascii_hint(value)
+            or "write the value without quotes; numbers and true/false are not text"
+        )
+    if code in {"invalid-format", "invalid-code"} and _ascii_hint(value):
+        return _ascii_hint(value)
     if code == "missing-field":
         return f"add `{loc[-1]} = ...` to the record" if loc else None
     if code == "invalid-code":
@@ -102,6 +140,13 @@ def _hint(code: str, error: Any, model: type[BaseModel]) -> str | None:
     if code == "not-finite":
         return "NaN and infinities are not data; leave the figure out or write a finite number"
     return None
+
+
+def _shown(value: object) -> str:
+    """A found value as JSON writes it (null, true), shortened."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    return shorten(value)
 
 
 def schema_problems(
@@ -113,9 +158,12 @@ def schema_problems(
         code = CODES.get(kind, "wrong-type" if kind in TYPE_ERRORS else "invalid-value")
         path = path_text(item["loc"])
         value = item.get("input")
-        found = None if kind == "missing" else shorten(value)
+        found = None if kind == "missing" else _shown(value)
         message = item["msg"].removeprefix("Value error, ")
-        if kind == "literal_error":
+        if value is None and kind not in {"missing", "extra_forbidden"} and item["loc"]:
+            code = "wrong-type"  # null where a value is required: the wrong JSON type, whatever the field
+            message = f"`{path}` is null, but it needs a value"
+        elif kind == "literal_error":
             message = f"`{path}` is not one of the allowed codes"
         elif kind == "extra_forbidden":
             message = f"unknown field `{item['loc'][-1]}`"

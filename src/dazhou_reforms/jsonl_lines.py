@@ -1,0 +1,70 @@
+"""Lines of a JSON Lines file, read in bounded chunks: memory never holds more than one record.
+
+Lines end at LF only (a CR before it stays part of the line, which JSON reads as white space), so
+line numbers are those of the file as a JSON Lines reader counts them: a lone CR, U+2028 or any
+other character inside a record never shifts them. A line longer than ``max_size`` bytes is not
+kept: it is skipped up to its end and reported by its length alone.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+#: The documented default maximum size of one record (one line), in bytes.
+MAX_RECORD_SIZE = 16 * 1024 * 1024
+CHUNK_SIZE = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class LineTooLong:
+    """Stands in for a line longer than the maximum record size; ``size`` counts its bytes."""
+
+    size: int
+
+
+def read_lines(
+    stream: BinaryIO, max_size: int = MAX_RECORD_SIZE, chunk_size: int = CHUNK_SIZE
+) -> Iterator[tuple[int, bytes | LineTooLong, bool]]:
+    """``(line number, bytes without the LF, ends with LF)`` for every line, the last one included.
+
+    A file that ends with LF has no extra empty last line; one that does not yields its last line
+    with ``False``. Memory: at most ``max_size + chunk_size`` bytes, whatever the file size.
+    """
+    number = 0
+    pending: list[bytes] = []  # pieces of the line being read, across chunks
+    pending_size = 0
+    skipped = -1  # >= 0 while skipping the rest of a line that is too long: its bytes so far
+    while True:
+        chunk = stream.read(chunk_size)
+        if not chunk:
+            break
+        if skipped >= 0:
+            end = chunk.find(b"\n")
+            if end < 0:
+                skipped += len(chunk)
+                continue
+            number += 1
+            yield number, LineTooLong(skipped + end), True
+            skipped = -1
+            chunk = chunk[end + 1 :]
+        lines = chunk.split(b"\n")
+        last = lines.pop()
+        if lines and pending:
+            pending.append(lines[0])
+            lines[0] = b"".join(pending)
+            pending, pending_size = [], 0
+        for line in lines:
+            number += 1
+            yield number, (line if len(line) <= max_size else LineTooLong(len(line))), True
+        if last:
+            pending.append(last)
+            pending_size += len(last)
+            if pending_size > max_size:
+                skipped, pending, pending_size = pending_size, [], 0
+    if skipped >= 0:
+        yield number + 1, LineTooLong(skipped), False
+    elif pending:
+        line = b"".join(pending)
+        yield number + 1, (line if len(line) <= max_size else LineTooLong(len(line))), False

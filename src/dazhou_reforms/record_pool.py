@@ -1,0 +1,290 @@
+"""Validated records on their way to the collection checks, in memory that does not grow with them.
+
+The collection checks are :func:`dazhou_reforms.checks.check_dataset`, unchanged. For the inputs
+contributors write (hundreds of records) the pool keeps every record and runs it once over all of
+them, exactly as ``build`` does. A table that grows past ``batch_size`` records is checked batch by
+batch instead, and of a checked batch only the ids are kept, as fingerprints in an
+:class:`~dazhou_reforms.id_index.IdIndex` (about 8 bytes a record):
+
+- every per-record check (quotes against the source text, metric figures, spans) runs on each batch;
+- references resolve against kept records, earlier batches, the context and ids of invalid records;
+  a reform whose parent comes in a later batch is kept back and checked at the end;
+- duplicate ids within a batch are found by ``check_dataset``; across batches an id fingerprint hit
+  is confirmed by re-reading the inputs (:meth:`RecordPool.finish` is given a way to) before it is
+  reported;
+- what the batches cannot see: a parent_id cycle whose reforms are in different batches.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+from typing import Any
+
+from dazhou_reforms.checks import check_dataset
+from dazhou_reforms.id_index import IdIndex
+from dazhou_reforms.models import TABLES, Model
+from dazhou_reforms.origins import Origin
+from dazhou_reforms.problems import Problem, shorten
+from dazhou_reforms.validation_context import ID_TABLES, Context
+
+#: Records of one table checked together once a table grows past it.
+BATCH_SIZE = 1000
+#: Tables never checked in batches: every check needs all of them (texts, vocabulary drift).
+WHOLE_TABLES = ("sources", "vocabularies")
+#: References from a table to itself: these may point forward, past the current batch.
+SELF_REFERENCES = {"reforms": "parent_id"}
+
+Place = Origin | tuple[str, int]
+#: id -> every (table, file, line) where it occurs, for ids whose fingerprint was seen twice.
+Locate = Callable[[set[str]], dict[str, list[tuple[str, str, int | None]]]]
+
+
+class KnownIds(set[str]):
+    """The ids a reference may name, looked up in several places without copying them into a set.
+
+    ``check_references`` computes ``ids_in_tables | invalid_ids[table]`` and asks ``value in`` it;
+    the union with a KnownIds is a KnownIds again (``__ror__`` is tried first for a set subclass),
+    so the lookup still reaches the index and the context.
+    """
+
+    def __init__(self, lookup: Callable[[str], bool]) -> None:
+        super().__init__()
+        self._lookup = lookup
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, str) and self._lookup(value)
+
+    def __or__(self, other: AbstractSet[Any]) -> KnownIds:  # type: ignore[override]
+        lookup = self._lookup
+        return KnownIds(lambda value: value in other or lookup(value))
+
+    __ror__ = __or__
+
+
+class Places(Mapping[tuple[str, str], Origin]):
+    """(table, id) -> Origin, made only when a problem needs it (most records have none)."""
+
+    def __init__(self, places: dict[tuple[str, str], Place]) -> None:
+        self._places = places
+
+    def __getitem__(self, key: tuple[str, str]) -> Origin:
+        place = self._places[key]
+        return place if isinstance(place, Origin) else Origin(place[0], line=place[1])
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+
+@dataclass
+class RecordPool:
+    """Collects valid records (and the ids of invalid ones) and runs the collection checks."""
+
+    context: Context
+    report: Callable[[list[Problem]], None]
+    #: False for problems that concern files the user did not ask about.
+    wanted: Callable[[Problem], bool] = lambda problem: True
+    batch_size: int = BATCH_SIZE
+    #: Tables a raw/ tree in the input gives completely: the context does not add to them.
+    covered: set[str] = field(default_factory=set)
+    vocabulary_files: dict[str, Origin] | None = None
+    kept: dict[str, list[Model]] = field(default_factory=lambda: {table: [] for table in TABLES})
+    places: dict[tuple[str, str], Place] = field(default_factory=dict)
+    invalid: dict[str, set[str]] = field(default_factory=dict)
+    index: dict[str, IdIndex] = field(default_factory=dict)
+    deferred: list[tuple[str, Model, Place]] = field(default_factory=list)
+    suspects: set[str] = field(default_factory=set)
+    expected: int = 0  # records the current input is estimated to hold (sizes a new index)
+    _released: dict[str, str] | None = None
+
+    # -- collecting ---------------------------------------------------------------------------
+
+    def add(self, table: str, record: Model, place: Place) -> None:
+        records = self.kept[table]
+        records.append(record)
+        record_id = getattr(record, "id", None)
+        if record_id is not None:
+            self.places[(table, record_id)] = place
+        elif table == "vocabularies":  # check_vocabularies names a vocabulary's first file and line
+            origin = place if isinstance(place, Origin) else Origin(place[0], line=place[1])
+            self.vocabulary_files = self.vocabulary_files or {}
+            self.vocabulary_files.setdefault(str(getattr(record, "vocabulary", "")), origin)
+        if len(records) >= self.batch_size and table not in WHOLE_TABLES:
+            self.flush(table)
+
+    def add_invalid(self, table: str, record_id: str) -> None:
+        self.invalid.setdefault(table, set()).add(record_id)
+
+    # -- checking -------------------------------------------------------------------------------
+
+    def sources(self) -> list[Model]:
+        given = self.kept["sources"]
+        ids = {getattr(record, "id", None) for record in given}
+        return [*given, *(source for source in self.context.sources if source.id not in ids)]
+
+    def known(self, deferring: str | None = None, pending: set[str] | None = None) -> dict[str, set[str]]:
+        """For each table, the ids a reference may name beyond the records being checked."""
+        known: dict[str, set[str]] = {}
+        for table in ID_TABLES:
+            kept = (
+                {getattr(record, "id", None) for record in self.kept[table]} if table != deferring else set()
+            )
+            index = self.index.get(table)
+            invalid = self.invalid.get(table, set())
+            context = self.context.ids.get(table, set()) if table not in self.covered else set()
+
+            def lookup(
+                value: str,
+                kept: set[Any] = kept,
+                index: IdIndex | None = index,
+                invalid: set[str] = invalid,
+                context: set[str] = context,
+                defer: bool = table == deferring and table in SELF_REFERENCES,
+            ) -> bool:
+                if (
+                    value in context
+                    or value in kept
+                    or value in invalid
+                    or (index is not None and value in index)
+                ):
+                    return True
+                if defer and pending is not None:
+                    pending.add(value)  # may come in a later batch: checked again at the end
+                    return True
+                return False
+
+            known[table] = KnownIds(lookup)
+        return known
+
+    def flush(self, table: str) -> None:
+        """Check the kept records of ``table`` as one batch, then keep only their ids."""
+        batch = self.kept[table]
+        self.kept[table] = []
+        places = {
+            key: self.places.pop(key)
+            for key in [(table, getattr(r, "id", "")) for r in batch]
+            if key in self.places
+        }
+        pending: set[str] = set()
+        tables: dict[str, list[Model]] = {"sources": self.sources(), table: batch}
+        problems = check_dataset(tables, Places(places), None, self.known(table, pending))
+        files = {place.file if isinstance(place, Origin) else place[0] for place in places.values()}
+        self.report([p for p in problems if p.file in files and self.wanted(p)])
+        self._against_others(table, batch, places, add=True)
+        if pending:
+            field_name = SELF_REFERENCES[table]
+            for record in batch:
+                if getattr(record, field_name, None) in pending:
+                    self.deferred.append((table, record, places[(table, getattr(record, "id", ""))]))
+
+    def _against_others(
+        self, table: str, records: list[Model], places: Mapping[tuple[str, str], Place], add: bool = False
+    ) -> None:
+        """Ids already used by checked batches (to confirm) or by another table of the context.
+
+        With ``add``, the ids then join the index of ``table`` (a batch's own repeats are found by
+        check_dataset; if one also counts as a hit here, the confirmation reports it once).
+        """
+        others = [index for name, index in self.index.items() if name != table]
+        own = self.index.get(table)
+        if add and own is None:
+            own = self.index[table] = IdIndex(max(self.expected, 2 * len(records)))
+        released = self._released_tables()
+        problems = []
+        for record in records:
+            record_id = getattr(record, "id", None)
+            if record_id is None:
+                continue
+            if (
+                (add and own is not None and own.add(record_id))
+                or (not add and own is not None and record_id in own)
+                or (others and any(record_id in index for index in others))
+            ):
+                self.suspects.add(record_id)
+            other = released.get(record_id)
+            if other is not None and other != table:
+                origin = Places(dict(places))[(table, record_id)]
+                problems.append(
+                    Problem(
+                        "duplicate-id",
+                        f"id `{record_id}` is used by a record of table `{other}` "
+                        f"in the {self.context.label}",
+                        origin.file,
+                        origin.line_of("id", record_id),
+                        record_id=record_id,
+                        path="id",
+                        expected="an id no other table uses",
+                        found=f"a released {other} record",
+                        hint="ids are unique across all tables and never reused: pick a new id",
+                    )
+                )
+        self.report([p for p in problems if self.wanted(p)])
+
+    def _released_tables(self) -> dict[str, str]:
+        """id -> its table in the context (computed once)."""
+        if self._released is None:
+            self._released = {
+                record_id: table for table, ids in self.context.ids.items() for record_id in ids
+            }
+        return self._released
+
+    def finish(self, locate: Locate) -> None:
+        """Check everything still kept, then what the batches left open."""
+        tables = {table: list(records) for table, records in self.kept.items()}
+        tables["sources"] = self.sources()
+        known = self.known()
+        problems = check_dataset(tables, Places(self.places), self.vocabulary_files, known)
+        self.report([p for p in problems if (p.file is not None and self.wanted(p)) or _about_input(p, self)])
+        for table in ID_TABLES:
+            self._against_others(table, self.kept[table], self.places)
+        if self.deferred:
+            places = {(table, getattr(record, "id", "")): place for table, record, place in self.deferred}
+            by_table: dict[str, list[Model]] = {}
+            for table, record, _ in self.deferred:
+                by_table.setdefault(table, []).append(record)
+            again = check_dataset(by_table, Places(places), None, known)
+            paths = set(SELF_REFERENCES.values())
+            self.report(
+                [p for p in again if p.code == "unresolved-reference" and p.path in paths and self.wanted(p)]
+            )
+        if self.suspects:
+            self.report([p for p in _confirmed(locate(self.suspects)) if self.wanted(p)])
+
+
+def _about_input(problem: Problem, pool: RecordPool) -> bool:
+    """A problem without a file is about the input unless it concerns a context source."""
+    if problem.file is not None:
+        return False
+    context_ids = {source.id for source in pool.context.sources}
+    return problem.record_id not in context_ids and pool.wanted(problem)
+
+
+def _confirmed(found: dict[str, list[tuple[str, str, int | None]]]) -> list[Problem]:
+    """Duplicate ids among the occurrences re-read from the inputs; fingerprint twins drop out."""
+    problems = []
+    for record_id, where in sorted(found.items()):
+        if len(where) < 2:
+            continue
+        first_table, first_file, first_line = where[0]
+        first = f"{first_file}:{first_line}" if first_line is not None else first_file
+        for table, file, line in where[1:]:
+            problems.append(
+                Problem(
+                    "duplicate-id",
+                    f"id `{record_id}` is used by {len(where)} records",
+                    file,
+                    line,
+                    record_id=record_id,
+                    path="id",
+                    expected="an id used once across all tables",
+                    found=f"also at {shorten(first, 60)[1:-1]} ({first_table})"
+                    if table == first_table
+                    else f"also in table {first_table} at {first}",
+                    hint="ids are unique across all tables: pick a new, never-used id",
+                )
+            )
+    return problems

@@ -1,0 +1,110 @@
+"""Checked batch by batch (big inputs), the records give the same problems as checked all at once."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dazhou_reforms.validation import Options, Outcome, validate_paths
+
+RELEASE = Path(__file__).parent / "fixtures" / "validate" / "_release"
+
+
+def released(table: str) -> list[dict[str, Any]]:
+    lines = (RELEASE / f"{table}.jsonl").read_text(encoding="utf-8").splitlines()
+    return [json.loads(line) for line in lines]
+
+
+def write(path: Path, rows: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+def reform(base: dict[str, Any], new_id: str, **changes: Any) -> dict[str, Any]:
+    return {**base, "id": new_id, "parent_id": None, **changes}
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> list[Path]:
+    base = released("reforms")[0]
+    rows = [reform(base, f"r-{n:02d}") for n in range(20)]
+    rows[2]["parent_id"] = "r-17"  # a parent further on, in a later batch
+    rows[4]["parent_id"] = "r-99"  # no such reform
+    rows[6]["parent_id"] = "r-01"  # an earlier one
+    rows[15]["id"] = "r-03"  # the same id as an earlier batch
+    rows[8]["evidence"] = [{**base["evidence"][0], "quote": "not the source text"}]
+    rows[8]["evidence"][0]["end"] = rows[8]["evidence"][0]["start"] + len("not the source text")
+    metric_base = {
+        "id": "m-00",
+        "reform_id": "r-05",
+        "indicator_zh": "改革",
+        "indicator_en": "Reforms",
+        "value": 3.0,
+        "unit": "count",
+        "value_as_stated": "三",
+        "qualifier": "exact",
+        "status": "achieved",
+        "period_start": None,
+        "period_end": None,
+        "scope": None,
+        "scope_zh": None,
+        "place_code": None,
+        "value_standard": 3.0,
+        "unit_standard": "count",
+        "note": "How many.",
+        "evidence": [],
+    }
+    text = released("sources")[0]["text"]
+    at = text.index("三")
+    metric_base["evidence"] = [
+        {"source_id": "dazhou-reform-article-2024-04-10", "start": at, "end": at + 1, "quote": "三"}
+    ]
+    metrics = [{**metric_base, "id": f"m-{n:02d}"} for n in range(8)]
+    metrics[3]["reform_id"] = "r-19"
+    metrics[4]["reform_id"] = "r-55"  # no such reform
+    metrics[5]["id"] = "r-10"  # a reform's id
+    metrics[6].update(value=4.0, value_standard=4.0)  # disagrees with 三
+    return [write(tmp_path / "reforms.jsonl", rows), write(tmp_path / "metrics.jsonl", metrics)]
+
+
+def summary(outcome: Outcome) -> set[tuple[Any, ...]]:
+    return {(p.code, p.file, p.line, p.record_id, p.path) for p in outcome.problems}
+
+
+def test_batches_find_what_one_pass_finds(inputs: list[Path]) -> None:
+    whole = validate_paths(inputs, Options(release=RELEASE))
+    batched = validate_paths(inputs, Options(release=RELEASE, batch_size=3))
+    reforms, metrics = (path.as_posix() for path in inputs)
+    assert summary(whole) == {
+        ("unresolved-reference", reforms, 5, "r-04", "parent_id"),
+        ("quote-mismatch", reforms, 9, "r-08", "evidence[0].quote"),
+        ("duplicate-id", reforms, 16, "r-03", "id"),
+        ("unresolved-reference", metrics, 5, "m-04", "reform_id"),
+        ("duplicate-id", metrics, 6, "r-10", "id"),
+        ("value-mismatch", metrics, 7, "m-06", "value"),
+    }
+    assert summary(batched) == summary(whole)
+    assert (whole.records, whole.valid_records) == (batched.records, batched.valid_records) == (28, 28)
+
+
+def test_a_batch_boundary_does_not_hide_a_duplicate(tmp_path: Path) -> None:
+    base = released("reforms")[0]
+    rows = [reform(base, f"r-{n:03d}") for n in range(100)]
+    rows[99]["id"] = "r-000"
+    path = write(tmp_path / "reforms.jsonl", rows)
+    for size in (1, 2, 7, 50, 1000):
+        outcome = validate_paths([path], Options(release=RELEASE, batch_size=size))
+        assert summary(outcome) == {("duplicate-id", path.as_posix(), 100, "r-000", "id")}, size
+
+
+def test_ids_of_invalid_records_still_count_as_present(tmp_path: Path) -> None:
+    """A broken parent is reported once, not again by every child that names it."""
+    base = released("reforms")[0]
+    rows = [reform(base, "parent", cap_major_topic=11), reform(base, "child", parent_id="parent")]
+    path = write(tmp_path / "reforms.jsonl", rows)
+    for size in (1, 1000):
+        outcome = validate_paths([path], Options(release=RELEASE, batch_size=size))
+        assert [p.code for p in outcome.problems] == ["invalid-code"]

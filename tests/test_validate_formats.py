@@ -1,0 +1,136 @@
+"""The three report formats: readable text (colour on a terminal only), JSON, GitHub annotations."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import click
+import pytest
+from click.testing import CliRunner
+
+from dazhou_reforms.error_codes import ERROR_CODES
+from dazhou_reforms.problems import Problem
+from dazhou_reforms.report_formats import github_line, render_github, render_json, render_text
+from dazhou_reforms.validate_command import validate
+from dazhou_reforms.validation import Outcome
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validate"
+
+PARSE = Problem("duplicate-key", "the key `a` appears twice", "x.jsonl", 3, 7, path="a", hint="remove one")
+SCHEMA = Problem(
+    "unknown-field",
+    "unknown field `nme`",
+    "x.jsonl",
+    4,
+    2,
+    record_id="r-1",
+    path="nme",
+    found='"a: b, c"',
+    hint="did you mean `name_en`?",
+)
+OUTCOME = Outcome([PARSE, SCHEMA], files=1, records=5, valid_records=3)
+
+
+def test_text_report() -> None:
+    assert render_text(OUTCOME) == (
+        "x.jsonl:3:7: duplicate-key: the key `a` appears twice (field a)\n"
+        "  hint:     remove one\n"
+        "x.jsonl:4:2: unknown-field: unknown field `nme` (record r-1, field nme)\n"
+        '  found:    "a: b, c"\n'
+        "  hint:     did you mean `name_en`?\n"
+        "2 problem(s) (1 parse, 1 schema) in 5 record(s) in 1 file(s)\n"
+    )
+    assert render_text(Outcome(files=2, records=10)) == "ok: 10 record(s) in 2 file(s), all valid\n"
+
+
+def test_text_is_coloured_only_when_asked() -> None:
+    coloured = render_text(OUTCOME, click.style)
+    assert "\x1b[" in coloured
+    assert click.unstyle(coloured) == render_text(OUTCOME)
+
+
+def test_the_command_writes_no_colour_when_not_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES / "duplicate-key")
+    result = CliRunner().invoke(validate, ["metrics.jsonl", "--release", "../_release"], color=False)
+    assert "\x1b[" not in result.output
+    assert result.exit_code == 1
+
+
+def test_json_report_lists_parse_errors_apart_from_schema_errors() -> None:
+    document = json.loads(render_json(OUTCOME))
+    assert document["valid"] is False
+    assert document["exit_code"] == 1
+    assert document["summary"] == {
+        "files": 1,
+        "records": 5,
+        "valid_records": 3,
+        "problems": 2,
+        "truncated": False,
+    }
+    assert [p["code"] for p in document["parse_errors"]] == ["duplicate-key"]
+    assert [p["code"] for p in document["schema_errors"]] == ["unknown-field"]
+    assert document["input_errors"] == document["check_errors"] == []
+    assert document["schema_errors"][0] == {
+        "code": "unknown-field",
+        "message": "unknown field `nme`",
+        "file": "x.jsonl",
+        "line": 4,
+        "column": 2,
+        "record_id": "r-1",
+        "path": "nme",
+        "expected": None,
+        "found": '"a: b, c"',
+        "hint": "did you mean `name_en`?",
+    }
+
+
+def test_github_annotations_escape_what_the_syntax_needs() -> None:
+    assert github_line(SCHEMA) == (
+        "::error file=x.jsonl,line=4,col=2,title=unknown-field::unknown field `nme` (record r-1, field nme)"
+        '%0Afound: "a: b, c"%0Ahint: did you mean `name_en`?'
+    )
+    odd = Problem("not-utf8", "100% wrong\r\nreally", "dir,with:odd.jsonl")
+    assert github_line(odd) == "::error file=dir%2Cwith%3Aodd.jsonl,title=not-utf8::100%25 wrong%0D%0Areally"
+    assert (
+        render_github(OUTCOME).splitlines()[-1]
+        == "2 problem(s) (1 parse, 1 schema) in 5 record(s) in 1 file(s)"
+    )
+
+
+def test_every_format_of_the_command(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(FIXTURES / "crlf-line-numbers")
+    runner = CliRunner()
+    args = ["metrics.jsonl", "--release", "../_release", "--format"]
+    github = runner.invoke(validate, [*args, "github"]).output
+    assert github.startswith("::error file=metrics.jsonl,line=3,col=559,title=unknown-field::")
+    document = json.loads(runner.invoke(validate, [*args, "json"]).output)
+    assert [p["line"] for p in document["schema_errors"]] == [3]
+
+
+def test_every_error_code_has_a_kind_and_a_meaning() -> None:
+    for code, (kind, meaning) in ERROR_CODES.items():
+        assert kind in {"input", "parse", "schema", "check"}, code
+        assert meaning and "\n" not in meaning and len(meaning) < 110, code
+
+
+def test_every_code_the_package_reports_is_documented() -> None:
+    import re
+
+    package = Path(__file__).parents[1] / "src" / "dazhou_reforms"
+    source = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py"))
+    pydantic_codes = (package / "record_validation.py").read_text(encoding="utf-8").split("TYPE_ERRORS")[0]
+    found = set(re.findall(r'Problem\(\s*"([a-z0-9-]+)"', source))
+    found |= set(re.findall(r'JsonError\(\s*"([a-z0-9-]+)"', source))
+    found |= set(re.findall(r'report\.add\(\s*\w+,\s*[\w.]+,\s*"([a-z0-9-]+)"', source, re.S))
+    found |= set(re.findall(r'^\s+"[a-z_]+": "([a-z]+(?:-[a-z0-9]+)+)",$', pydantic_codes, re.M))  # CODES
+    found |= set(re.findall(r'\bcode = "([a-z]+-[a-z0-9-]+)"', source))
+    assert found - set(ERROR_CODES) == set()
+    assert len(found) > 30
+
+
+def test_the_readme_documents_every_code() -> None:
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    if "dazhou-reforms validate" not in readme:
+        pytest.skip("the README section on `validate` is not merged yet")
+    assert [code for code in ERROR_CODES if f"`{code}`" not in readme] == []

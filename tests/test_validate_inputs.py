@@ -1,0 +1,205 @@
+"""What `validate` accepts: raw/ trees, single TOML files in or out of a tree, JSON Lines, JSON, folders."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from dazhou_reforms.validate_command import validate
+from dazhou_reforms.validation import Options, validate_paths
+
+ROOT = Path(__file__).resolve().parents[1]
+CHECKS = Path(__file__).parent / "fixtures" / "checks"
+RELEASE = Path(__file__).parent / "fixtures" / "validate" / "_release"
+SOURCE = ROOT / "raw" / "sources" / "dazhou-reform-article-2024-04-10.toml"
+
+
+def make_tree(tmp_path: Path) -> Path:
+    """A small valid raw/ tree: the real source, sections and vocabularies and a few records."""
+    raw = tmp_path / "raw"
+    for part in ("sources", "sections", "vocabularies"):
+        shutil.copytree(ROOT / "raw" / part, raw / part)
+    shutil.copytree(CHECKS / "_base", raw, dirs_exist_ok=True)
+    return raw
+
+
+def codes(paths: list[Path], **options: Any) -> list[tuple[str, str | None]]:
+    outcome = validate_paths(paths, Options(use_release=False, **options))
+    return [(p.code, p.file) for p in outcome.problems]
+
+
+def test_a_valid_raw_tree_passes(tmp_path: Path) -> None:
+    raw = make_tree(tmp_path)
+    outcome = validate_paths([raw], Options(use_release=False))
+    assert outcome.problems == []
+    assert outcome.exit_code == 0
+    assert outcome.records == outcome.valid_records > 0
+
+
+def test_a_raw_tree_gives_the_same_problems_as_the_checks(tmp_path: Path) -> None:
+    from dazhou_reforms.raw_records import read_and_check
+
+    raw = make_tree(tmp_path)
+    shutil.copytree(CHECKS / "unit-mismatch", raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.txt"))
+    shutil.copytree(
+        CHECKS / "quote-not-found", raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.txt")
+    )
+    expected = sorted((p.code, p.file) for p in read_and_check(raw).problems)
+    assert (
+        sorted(codes([raw]))
+        == expected
+        == sorted(
+            [
+                ("unit-mismatch", "raw/metrics/investment-total.toml"),
+                ("quote-not-found", "raw/reforms/" + _only(raw)),
+            ]
+        )
+    )
+
+
+def _only(raw: Path) -> str:
+    return next(p.name for p in (CHECKS / "quote-not-found" / "reforms").iterdir())
+
+
+def test_one_file_of_a_tree_reports_its_own_problems_only(tmp_path: Path) -> None:
+    raw = make_tree(tmp_path)
+    shutil.copytree(CHECKS / "unit-mismatch", raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.txt"))
+    metric = raw / "metrics" / "investment-total.toml"
+    reform = raw / "reforms" / "one-industry-one-license-one-code.toml"
+    assert codes([reform]) == []
+    assert codes([metric]) == [("unit-mismatch", "raw/metrics/investment-total.toml")]
+    assert codes([raw / "metrics"]) == [("unit-mismatch", "raw/metrics/investment-total.toml")]
+
+
+def test_a_toml_file_outside_a_tree_uses_the_given_source(tmp_path: Path) -> None:
+    record = tmp_path / "investment-total.toml"
+    shutil.copy(CHECKS / "_base" / "metrics" / "investment-total.toml", record)
+    # no table in the name or the folder: --table is needed
+    assert codes([record]) == [("unknown-table", record.as_posix())]
+    assert codes([record], table="metrics", sources=(SOURCE,)) == [
+        ("unresolved-reference", record.as_posix())  # its reform is not there without a release
+    ]
+    assert codes([record], table="metrics", release=RELEASE) == []
+
+
+def test_a_toml_file_must_be_named_after_its_id(tmp_path: Path) -> None:
+    record = tmp_path / "metrics" / "another-name.toml"
+    record.parent.mkdir()
+    shutil.copy(CHECKS / "_base" / "metrics" / "investment-total.toml", record)
+    # the folder holding metrics/ counts as a raw/ tree: names are relative to its parent
+    assert codes([record], release=RELEASE) == [
+        ("id-filename-mismatch", f"{tmp_path.name}/metrics/another-name.toml")
+    ]
+
+
+def test_a_release_folder_validates_against_itself(tmp_path: Path) -> None:
+    outcome = validate_paths([RELEASE], Options(release=RELEASE))
+    assert outcome.problems == []
+    assert outcome.files == 4
+
+
+def test_an_id_of_another_released_table_is_a_duplicate(tmp_path: Path) -> None:
+    raw = make_tree(tmp_path)
+    record = raw / "metrics" / "investment-total.toml"
+    text = record.read_text(encoding="utf-8").replace('id = "investment-total"', 'id = "customized-bus"')
+    record.unlink()
+    (raw / "metrics" / "customized-bus.toml").write_text(text, encoding="utf-8")
+    outcome = validate_paths([raw], Options(release=RELEASE))
+    problems = [(p.code, p.record_id, p.line) for p in outcome.problems]
+    assert problems == [("duplicate-id", "customized-bus", 1)]
+    assert "table `reforms`" in outcome.problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "exit_code"),
+    [("notes.txt", "unknown-format", 2), ("records.jsonl", "unknown-table", 2)],
+)
+def test_files_that_are_not_records(tmp_path: Path, name: str, code: str, exit_code: int) -> None:
+    path = tmp_path / name
+    path.write_text("{}\n", encoding="utf-8")
+    outcome = validate_paths([path], Options(use_release=False))
+    assert [p.code for p in outcome.problems] == [code]
+    assert outcome.exit_code == exit_code
+
+
+def test_table_option_names_the_table_of_any_file(tmp_path: Path) -> None:
+    line = (RELEASE / "organizations.jsonl").read_text(encoding="utf-8").splitlines()[0]
+    path = tmp_path / "new.jsonl"
+    path.write_text(line + "\n", encoding="utf-8")
+    assert validate_paths([path], Options(release=RELEASE, table="organizations")).exit_code == 0
+    outcome = validate_paths([path], Options(release=RELEASE, table="glossary"))
+    assert {p.code for p in outcome.problems} == {"unknown-field", "missing-field"}
+
+
+def test_a_json_file_holds_one_record_or_an_array(tmp_path: Path) -> None:
+    row = json.loads((RELEASE / "organizations.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    single = tmp_path / "organizations.json"
+    single.write_text(json.dumps(row, ensure_ascii=False, indent=2), encoding="utf-8")
+    assert validate_paths([single], Options(release=RELEASE)).exit_code == 0
+    many = tmp_path / "organizations.many.json"
+    broken = {**row, "id": "second", "kind": "ministry"}
+    many.write_text(
+        json.dumps([{**row, "id": "first"}, broken], ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    outcome = validate_paths([many], Options(release=RELEASE))
+    assert [(p.code, p.record_id) for p in outcome.problems] == [("invalid-code", "second")]
+    kind_line = next(n for n, text in enumerate(many.read_text().splitlines(), 1) if '"ministry"' in text)
+    assert outcome.problems[0].line == kind_line
+
+
+def test_a_json_file_larger_than_the_maximum_is_not_read(tmp_path: Path) -> None:
+    path = tmp_path / "organizations.json"
+    path.write_text("[" + " " * 2000 + "]", encoding="utf-8")
+    outcome = validate_paths([path], Options(use_release=False, max_record_size=1000))
+    assert [p.code for p in outcome.problems] == ["file-too-large"]
+
+
+def test_max_errors_stops_early(tmp_path: Path) -> None:
+    path = tmp_path / "metrics.jsonl"
+    path.write_text("[]\n" * 50, encoding="utf-8")
+    outcome = validate_paths([path], Options(use_release=False, max_errors=5))
+    assert len(outcome.problems) == 5
+    assert outcome.truncated
+    everything = validate_paths([path], Options(use_release=False, max_errors=0))
+    assert len(everything.problems) == 50 and not everything.truncated
+
+
+def test_missing_and_present_paths_together_exit_2_and_report_both(tmp_path: Path) -> None:
+    path = tmp_path / "metrics.jsonl"
+    path.write_text("[]\n", encoding="utf-8")
+    outcome = validate_paths([tmp_path / "gone.jsonl", path], Options(use_release=False))
+    assert sorted(p.code for p in outcome.problems) == ["missing-path", "not-an-object"]
+    assert outcome.exit_code == 2
+
+
+def test_usage_errors_exit_2_without_traceback(tmp_path: Path) -> None:
+    runner = CliRunner()
+    for args in ([], ["x.jsonl", "--format", "xml"], ["x.jsonl", "--release", str(RELEASE), "--no-release"]):
+        result = runner.invoke(validate, args)
+        assert result.exit_code == 2, args
+        assert "Traceback" not in result.output
+
+
+def test_an_unreadable_file_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "metrics.jsonl"
+    path.write_text("{}\n", encoding="utf-8")
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "open", refuse)
+    outcome = validate_paths([path], Options(use_release=False))
+    assert [p.code for p in outcome.problems] == ["unreadable"]
+    assert outcome.exit_code == 2
+
+
+def test_validate_writes_nothing(tmp_path: Path) -> None:
+    raw = make_tree(tmp_path)
+    before = sorted((p, p.stat().st_mtime_ns) for p in tmp_path.rglob("*"))
+    validate_paths([raw], Options(use_release=False))
+    assert sorted((p, p.stat().st_mtime_ns) for p in tmp_path.rglob("*")) == before
