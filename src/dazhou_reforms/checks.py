@@ -23,7 +23,7 @@ from dazhou_reforms.models import (
 )
 from dazhou_reforms.origins import Origin
 from dazhou_reforms.problems import Problem, shorten
-from dazhou_reforms.units import StatedQuantityError, parse_stated, to_standard
+from dazhou_reforms.units import STANDARD_UNITS, StatedQuantityError, parse_stated, to_standard
 from dazhou_reforms.vocabularies import VOCABULARIES
 
 Tables = Mapping[str, Sequence[Model]]
@@ -249,10 +249,6 @@ def check_sources(tables: Tables, report: _Reporter) -> None:
             )
 
 
-def _float_equal(value: float, exact: Fraction) -> bool:
-    return value == float(exact)
-
-
 def check_metric(metric: Metric, report: _Reporter) -> None:
     """The stated text determines value, unit and qualifier; the standard value follows from them."""
     add = report.add
@@ -296,7 +292,7 @@ def check_metric(metric: Metric, report: _Reporter) -> None:
             hint="write the figure as the article states it, e.g. 1491亿元, 第五, 5个工作日, 百亿级",
         )
         return
-    if not _float_equal(metric.value, stated.value):
+    if metric.value != stated.as_float:
         add(
             "metrics",
             metric.id,
@@ -340,17 +336,20 @@ def check_metric(metric: Metric, report: _Reporter) -> None:
             expected=f'"{stated.qualifier}" (from {metric.value_as_stated})',
             found=f'"{metric.qualifier}"',
         )
-    standard, standard_unit = to_standard(
-        stated.value if _float_equal(metric.value, stated.value) else Fraction(metric.value), metric.unit
-    )
-    if metric.unit_standard != standard_unit or metric.value_standard != float(standard):
+    if metric.unit in STANDARD_UNITS:
+        exact = stated.value if metric.value == stated.as_float else Fraction(metric.value)
+        standard, standard_unit = to_standard(exact, metric.unit)
+        standard_value = float(standard)
+    else:  # the unit is its own standard
+        standard_value, standard_unit = metric.value, metric.unit
+    if metric.unit_standard != standard_unit or metric.value_standard != standard_value:
         add(
             "metrics",
             metric.id,
             "value-mismatch",
             "value_standard/unit_standard do not follow from value and unit",
             path="value_standard",
-            expected=f"{float(standard)!r} {standard_unit}",
+            expected=f"{standard_value!r} {standard_unit}",
             found=f"{metric.value_standard!r} {metric.unit_standard}",
         )
 

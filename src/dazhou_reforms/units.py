@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import cached_property, lru_cache
 from typing import Final
 
 from dazhou_reforms.vocabularies import Qualifier, Unit
@@ -105,6 +106,11 @@ class StatedQuantity:
     unit: Unit | None
     qualifier: Qualifier
 
+    @cached_property
+    def as_float(self) -> float:
+        """The value as the float a record stores (computed once per stated text)."""
+        return float(self.value)
+
     @property
     def decimal(self) -> Decimal:
         return Decimal(self.value.numerator) / Decimal(self.value.denominator)
@@ -181,8 +187,12 @@ def _number(text: str, whole: str) -> tuple[Fraction, bool]:
     return value, has_digits
 
 
+@lru_cache(maxsize=4096)
 def parse_stated(text: str) -> StatedQuantity:
-    """Read a stated quantity such as ``1491亿元``, ``第五``, ``百万吨级`` or ``5个工作日``."""
+    """Read a stated quantity such as ``1491亿元``, ``第五``, ``百万吨级`` or ``5个工作日``.
+
+    Pure, so cached: the same stated text is read once (results are immutable).
+    """
     if text in FIRST_WORDS:
         return StatedQuantity(Fraction(1), "rank", "exact")
     if text.startswith("第"):
