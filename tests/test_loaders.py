@@ -111,7 +111,7 @@ def test_tampered_data_is_refused(
     shutil.copytree(RELEASE, copy / __version__)
     jsonl = copy / __version__ / "reforms.jsonl"
     jsonl.write_bytes(jsonl.read_bytes().replace("改革".encode(), "政策".encode(), 1))
-    monkeypatch.setattr(loaders, "_releases_root", lambda: copy)
+    monkeypatch.setattr(loaders, "releases_root", lambda: copy)
     with pytest.raises(loaders.DataError) as raised:
         dazhou_reforms.load_reforms()
     assert (
@@ -123,7 +123,7 @@ def test_tampered_data_is_refused(
 def test_no_release_shipped_is_a_clear_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_caches: None
 ) -> None:
-    monkeypatch.setattr(loaders, "_releases_root", lambda: tmp_path / "none")
+    monkeypatch.setattr(loaders, "releases_root", lambda: tmp_path / "none")
     with pytest.raises(loaders.DataError, match="no data release is shipped"):
         dazhou_reforms.load_metrics()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dazhou_reforms.arrow_schema import hf_features
-from dazhou_reforms.loaders import _releases_root, _resolve_version, load_table
+from dazhou_reforms.loaders import load_table, releases_root, resolve_version
 
 if TYPE_CHECKING:
     import datasets
@@ -41,4 +41,4 @@ def release_folder(version: str | None = None) -> AbstractContextManager[Path]:
     """A context manager giving the release folder as a real path (for ``datasets.load_dataset``)."""
     from importlib import resources
 
-    return resources.as_file(_releases_root() / _resolve_version(version))
+    return resources.as_file(releases_root() / resolve_version(version))

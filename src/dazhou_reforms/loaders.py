@@ -54,7 +54,7 @@ class UnknownVersionError(DataError, LookupError):
     """The requested release is not shipped in this package."""
 
 
-def _releases_root() -> Traversable:
+def releases_root() -> Traversable:
     """``dazhou_reforms/releases`` as importlib.resources sees it; in a source checkout, ``build/``."""
     package = Path(__file__).parent
     if (package / "releases").is_dir():
@@ -72,7 +72,7 @@ def _version_key(version: str) -> tuple[int, ...]:
 
 @cache
 def _versions() -> tuple[str, ...]:
-    root = _releases_root()
+    root = releases_root()
     if not root.is_dir():
         return ()
     found = [
@@ -88,7 +88,8 @@ def available_versions() -> list[str]:
     return list(_versions())
 
 
-def _resolve_version(version: str | None) -> str:
+def resolve_version(version: str | None) -> str:
+    """``version``, or the newest shipped release when None; an unknown one raises UnknownVersionError."""
     versions = _versions()
     if not versions:
         raise DataError("no data release is shipped with this installation of dazhou-reforms")
@@ -101,7 +102,7 @@ def _resolve_version(version: str | None) -> str:
 
 @cache
 def _checksums(version: str) -> dict[str, str]:
-    text = (_releases_root() / version / "SHA256SUMS").read_text(encoding="utf-8")
+    text = (releases_root() / version / "SHA256SUMS").read_text(encoding="utf-8")
     sums = {}
     for line in text.splitlines():
         digest, _, name = line.partition("  ")
@@ -111,11 +112,11 @@ def _checksums(version: str) -> dict[str, str]:
 
 def read_release_file(version: str | None, name: str) -> bytes:
     """The bytes of one file of a release, verified against its SHA256SUMS entry."""
-    version = _resolve_version(version)
+    version = resolve_version(version)
     sums = _checksums(version)
     if name not in sums:
         raise DataError(f"{name} is not listed in SHA256SUMS of release {version}")
-    data = (_releases_root() / version / name).read_bytes()
+    data = (releases_root() / version / name).read_bytes()
     if hashlib.sha256(data).hexdigest() != sums[name]:
         raise DataError(f"{name} of release {version} does not match its SHA-256 in SHA256SUMS")
     return data
@@ -166,7 +167,7 @@ def _records(version: str, table: str) -> tuple[Model, ...]:
 
 
 def _load(table: str, model: type[M], version: str | None) -> list[M]:
-    resolved = _resolve_version(version)
+    resolved = resolve_version(version)
     with _LOCK:
         records = _records(resolved, table)
     return list(cast("tuple[M, ...]", records))

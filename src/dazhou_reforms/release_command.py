@@ -57,7 +57,7 @@ def _is_release(folder: Traversable) -> bool:
 def _packaged_root() -> Traversable | None:
     from dazhou_reforms import loaders
 
-    root = loaders._releases_root()
+    root = loaders.releases_root()
     return root if root.is_dir() else None
 
 
