@@ -9,7 +9,6 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from fractions import Fraction
 
 from dazhou_reforms.models import (
     Evidence,
@@ -23,7 +22,7 @@ from dazhou_reforms.models import (
 )
 from dazhou_reforms.origins import Origin
 from dazhou_reforms.problems import Problem, shorten
-from dazhou_reforms.units import STANDARD_UNITS, StatedQuantityError, parse_stated, to_standard
+from dazhou_reforms.units import StatedQuantityError, parse_stated, standard_for
 from dazhou_reforms.vocabularies import VOCABULARIES
 
 Tables = Mapping[str, Sequence[Model]]
@@ -336,12 +335,7 @@ def check_metric(metric: Metric, report: _Reporter) -> None:
             expected=f'"{stated.qualifier}" (from {metric.value_as_stated})',
             found=f'"{metric.qualifier}"',
         )
-    if metric.unit in STANDARD_UNITS:
-        exact = stated.value if metric.value == stated.as_float else Fraction(metric.value)
-        standard, standard_unit = to_standard(exact, metric.unit)
-        standard_value = float(standard)
-    else:  # the unit is its own standard
-        standard_value, standard_unit = metric.value, metric.unit
+    standard_value, standard_unit = standard_for(metric.value, metric.unit, stated)
     if metric.unit_standard != standard_unit or metric.value_standard != standard_value:
         add(
             "metrics",

@@ -27,7 +27,6 @@ import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +35,7 @@ from dazhou_reforms.models import TABLES, Model, Section, Source
 from dazhou_reforms.origins import Origin
 from dazhou_reforms.problems import Problem, shorten
 from dazhou_reforms.record_validation import validate_record
-from dazhou_reforms.units import StatedQuantityError, parse_stated, to_standard
+from dazhou_reforms.units import StatedQuantityError, parse_stated, standard_for
 
 RECORD_TABLES = ("sources", "sections", "organizations", "reforms", "metrics", "glossary")
 
@@ -251,7 +250,7 @@ def _occurrences(text: str, quote: str) -> list[int]:
 def _near_miss_hint(text: str, quote: str) -> str:
     if quote.strip() != quote:
         return "remove the white space around the quote"
-    ascii_punct = quote.translate(str.maketrans(",:;()", ",:;()"))
+    ascii_punct = quote.translate(str.maketrans("，：；（）", ",:;()"))  # full-width -> ASCII
     if ascii_punct != quote and ascii_punct in text:
         return "the source uses ASCII , : ; ( ) here: copy the quote from the source text"
     for size in (12, 8, 4):
@@ -299,9 +298,8 @@ def derive_metric_fields(data: dict[str, Any]) -> None:
         )
     except StatedQuantityError:
         stated = None
-    exact = stated.value if stated is not None and float(stated.value) == value else Fraction(value)
-    standard, standard_unit = to_standard(exact, unit)  # type: ignore[arg-type]
-    data.setdefault("value_standard", float(standard))
+    standard_value, standard_unit = standard_for(float(value), unit, stated)  # type: ignore[arg-type]
+    data.setdefault("value_standard", standard_value)
     data.setdefault("unit_standard", standard_unit)
 
 

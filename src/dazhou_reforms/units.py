@@ -227,3 +227,12 @@ def to_standard(value: Fraction, unit: Unit) -> tuple[Fraction, Unit]:
         standard, factor = STANDARD_UNITS[unit]
         return value * factor, standard
     return value, unit
+
+
+def standard_for(value: float, unit: Unit, stated: StatedQuantity | None = None) -> tuple[float, Unit]:
+    """A stored value in its standard unit; exact when ``stated`` reads as the same value."""
+    if unit not in STANDARD_UNITS:
+        return value, unit
+    exact = stated.value if stated is not None and stated.as_float == value else Fraction(value)
+    standard, standard_unit = to_standard(exact, unit)
+    return float(standard), standard_unit
