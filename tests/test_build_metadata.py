@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from build_helpers import build_fixture, read_jsonl
 from dazhou_reforms import models
@@ -179,14 +180,20 @@ def test_every_model_field_has_one_description() -> None:
     assert {name for _, name in described} >= set(COMMON)
 
 
-@given(st.text(alphabet=st.sampled_from(" \t\n\u3000\u200b\ufeffa中-"), max_size=6))
+class _OneText(models.Model):
+    text: models.Text
+
+
+@given(st.text(alphabet=st.sampled_from(" \t\n\r\x1c\x85\u2028\u3000\u200b\ufeffa中-"), max_size=6))
 def test_text_pattern_accepts_exactly_what_the_models_accept(value: str) -> None:
     try:
-        models._clean_text(value)
-        accepted = value != ""
-    except ValueError:
+        _OneText(text=value)
+        accepted = True
+    except ValidationError:
         accepted = False
     assert bool(re.search(TEXT_PATTERN, value)) == accepted, repr(value)
+    visible = any(not (c.isspace() or c in "\u200b\u200c\u200d\u2060\ufeff") for c in value)
+    assert accepted == (visible and value == value.strip()), repr(value)
 
 
 def test_yaml_writer_round_trips() -> None:

@@ -24,7 +24,8 @@ from dazhou_reforms.vocabularies import VOCABULARIES
 #: A string with visible characters and no white space at either end (the models' ``Text``):
 #: not only blanks or zero-width characters, first and last characters not white space.
 #: ``(?![\s\S])`` is the end of the string in both ECMA-262 and Python (whose ``$`` also matches
-#: before a final newline).
+#: before a final newline). The models run ``models.TEXT_RULE``, the same rule without
+#: look-around for pydantic-core's Rust engine; released schemas carry this portable form.
 TEXT_PATTERN = r"^(?![\s\u200b\u200c\u200d\u2060\ufeff]*(?![\s\S]))\S(?:[\s\S]*\S)?(?![\s\S])"
 
 
@@ -162,6 +163,7 @@ def _constraints(metadata: list[Any]) -> dict[str, Any]:
             value = getattr(item, attribute, None)
             if value is not None:
                 found[key] = value
-        if getattr(item, "func", None) is getattr(models, "_clean_text", object()):
-            found["text"] = True
+    if found.get("pattern") == models.TEXT_RULE:
+        del found["pattern"]
+        found["text"] = True
     return found

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Any, ClassVar, TypeVar
+from typing import Annotated, ClassVar, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
 from dazhou_reforms.vocabularies import (
     CapMajorTopic,
@@ -34,25 +34,25 @@ PLACE_CODE_PATTERN = r"^[0-9]{6}$"
 PUBLISHED_AT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\+08:00$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
-_INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff]+")
-
-
-def _clean_text(value: str) -> str:
-    if _INVISIBLE.fullmatch(value):
-        raise ValueError("must contain visible characters, not only blanks or zero-width ones")
-    if value != value.strip():
-        raise ValueError("must not start or end with white space")
-    return value
-
-
-def _as_tuple(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
+#: White space as Python's ``str.isspace`` (and ``str.strip``) knows it, as a regex class body.
+WHITE_SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: Characters that show nothing and are not white space.
+ZERO_WIDTH = r"\u200b\u200c\u200d\u2060\ufeff"
+#: Text with a visible character and no white space at either end, as the Rust regex engine of
+#: pydantic-core runs it (no look-around, so the check stays in Rust): the first character is
+#: visible, or zero-width and followed by a visible one later; the last is not white space.
+#: :data:`TEXT_INVISIBLE` tells the two ways to fail apart in error reports.
+TEXT_RULE = (
+    rf"^(?:[^{WHITE_SPACE}{ZERO_WIDTH}]|[{ZERO_WIDTH}][\s\S]*?[^{WHITE_SPACE}{ZERO_WIDTH}])"
+    rf"(?:[\s\S]*[^{WHITE_SPACE}])?$"
+)
+TEXT_INVISIBLE = re.compile(rf"[{WHITE_SPACE}{ZERO_WIDTH}]*")
 
 T = TypeVar("T")
 #: An immutable list: written as a JSON array or TOML list, held as a tuple, so that records can be
-#: shared (cached) without any caller being able to change them.
-Items = Annotated[tuple[T, ...], BeforeValidator(_as_tuple)]
+#: shared (cached) without any caller being able to change them. ``Strict(False)`` applies to the
+#: container alone (a TOML or Python list becomes a tuple); its items stay strict.
+Items = Annotated[tuple[T, ...], Strict(False)]
 
 
 def _real_date_time(value: str) -> str:
@@ -64,7 +64,7 @@ def _real_date_time(value: str) -> str:
 
 
 #: A non-empty string with visible characters and no leading or trailing white space.
-Text = Annotated[str, Field(min_length=1), AfterValidator(_clean_text)]
+Text = Annotated[str, Field(min_length=1, pattern=TEXT_RULE)]
 RecordId = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
 PlaceCode = Annotated[str, Field(pattern=PLACE_CODE_PATTERN)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
@@ -80,6 +80,8 @@ class Model(BaseModel):
         frozen=True,
         allow_inf_nan=False,
         validate_default=True,
+        # Patterns (TEXT_RULE above all) run in Rust; a pattern Rust cannot compile is an error here.
+        regex_engine="rust-regex",
         # Build validators on first use, not at import: loading one table builds only its models.
         defer_build=True,
     )

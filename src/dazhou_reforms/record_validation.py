@@ -7,7 +7,7 @@ from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from dazhou_reforms.models import Model
+from dazhou_reforms.models import TEXT_INVISIBLE, TEXT_RULE, Model
 from dazhou_reforms.origins import Origin, did_you_mean
 from dazhou_reforms.problems import Problem, shorten
 from dazhou_reforms.units import StatedQuantityError, parse_stated
@@ -149,17 +149,34 @@ def _shown(value: object) -> str:
     return shorten(value)
 
 
+def _text_rule_message(value: str) -> str:
+    """Why a string fails ``TEXT_RULE``: it shows nothing, or it has white space at an end."""
+    if TEXT_INVISIBLE.fullmatch(value):
+        return "must contain visible characters, not only blanks or zero-width ones"
+    return "must not start or end with white space"
+
+
+def _errors(error: ValidationError) -> list[Any]:
+    """pydantic's errors, less a list's ``too_short`` where its items failed (the list was not empty)."""
+    errors = error.errors(include_url=False)
+    nested_under = {item["loc"][:cut] for item in errors for cut in range(len(item["loc"]))}
+    return [item for item in errors if not (item["type"] == "too_short" and item["loc"] in nested_under)]
+
+
 def schema_problems(
     error: ValidationError, model: type[BaseModel], origin: Origin, record_id: str | None
 ) -> list[Problem]:
     problems = []
-    for item in error.errors(include_url=False):
+    for item in _errors(error):
         kind = item["type"]
         code = CODES.get(kind, "wrong-type" if kind in TYPE_ERRORS else "invalid-value")
         path = path_text(item["loc"])
         value = item.get("input")
         found = None if kind == "missing" else _shown(value)
         message = item["msg"].removeprefix("Value error, ")
+        if kind == "string_pattern_mismatch" and (item.get("ctx") or {}).get("pattern") == TEXT_RULE:
+            kind, code, message = "value_error", "invalid-value", _text_rule_message(str(value))
+            item = {**item, "type": kind, "ctx": {}}
         if value is None and kind not in {"missing", "extra_forbidden"} and item["loc"]:
             code = "wrong-type"  # null where a value is required: the wrong JSON type, whatever the field
             message = f"`{path}` is null, but it needs a value"
