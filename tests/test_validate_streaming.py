@@ -96,6 +96,20 @@ def test_id_index_finds_what_was_added() -> None:
     assert 42 not in index
 
 
+def test_id_index_tells_tables_apart_and_finds_ids_across_them() -> None:
+    index = IdIndex(expected=10)
+    assert not index.add("shared", tag=2)
+    assert index.has("shared", 2) and index.has("shared", None) and "shared" in index
+    assert not index.has("shared", 3)
+    assert index.add("shared", tag=3)  # used in another table: a duplicate, found under both tags
+    assert index.has("shared", 2) and index.has("shared", 3)
+    assert index.add("shared", tag=3)
+    assert len(index) == 2
+    for n in range(3000):  # tables are added: tags and hits survive growth
+        index.add(f"id-{n}", tag=n % 7)
+    assert all(index.has(f"id-{n}", n % 7) and not index.has(f"id-{n}", (n + 1) % 7) for n in range(3000))
+
+
 def test_id_index_memory_is_about_eight_bytes_an_id() -> None:
     index = IdIndex(expected=1_000_000)
     assert index.nbytes <= 8 * 1_000_000 + 64

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from functools import lru_cache
 
 from dazhou_reforms.models import (
     Evidence,
@@ -22,11 +24,14 @@ from dazhou_reforms.models import (
 )
 from dazhou_reforms.origins import Origin
 from dazhou_reforms.problems import Problem, shorten
-from dazhou_reforms.units import StatedQuantityError, parse_stated, standard_for
-from dazhou_reforms.vocabularies import VOCABULARIES
+from dazhou_reforms.units import StatedQuantity, StatedQuantityError, parse_stated, standard_for
+from dazhou_reforms.vocabularies import VOCABULARIES, Unit
 
 Tables = Mapping[str, Sequence[Model]]
 Origins = Mapping[tuple[str, str], Origin]
+#: ``resolve(table, id)``: is ``id`` a record of ``table`` held outside the records checked (an
+#: index of records checked earlier, say)? Asked only for ids the records and known ids lack.
+Resolve = Callable[[str, str], bool]
 
 
 class _Reporter:
@@ -70,8 +75,13 @@ def _ids(records: Iterable[Model]) -> set[str]:
 
 def evidence_of(record: Model) -> Iterator[tuple[str, Evidence]]:
     """Every evidence span of a record with its field path, nested recognitions included."""
-    for index, span in enumerate(getattr(record, "evidence", [])):
+    for index, span in enumerate(getattr(record, "evidence", ())):
         yield f"evidence[{index}]", span
+    yield from _recognition_evidence(record)
+
+
+def _recognition_evidence(record: Model) -> Iterator[tuple[str, Evidence]]:
+    """The evidence spans of a reform's recognitions, with their field paths."""
     if isinstance(record, Reform):
         for r_index, recognition in enumerate(record.recognitions):
             for index, span in enumerate(recognition.evidence):
@@ -110,55 +120,73 @@ def check_unique_ids(tables: Tables, report: _Reporter) -> None:
             seen.setdefault(record_id, table)
 
 
-def check_references(tables: Tables, report: _Reporter, invalid_ids: Mapping[str, set[str]]) -> None:
-    """References resolve. Ids of records that failed the schema count as present (no cascades)."""
+def check_references(
+    tables: Tables,
+    report: _Reporter,
+    known_ids: Mapping[str, AbstractSet[str]],
+    resolve: Resolve | None = None,
+) -> None:
+    """References resolve to a record of the tables, to ``known_ids`` (ids of records that failed
+    the schema count as present: no cascades) or, failing both, by ``resolve``.
+
+    Hot loop (it runs on every record ``validate`` streams): one set lookup a reference; the field
+    path is only spelled out for a reference that does not resolve.
+    """
 
     def known(table: str) -> set[str]:
-        return _ids(tables.get(table, ())) | invalid_ids.get(table, set())
+        return _ids(tables.get(table, ())) | set(known_ids.get(table, ()))
 
     sources, sections, reforms, organizations = (
         known(table) for table in ("sources", "sections", "reforms", "organizations")
     )
 
-    def need(table: str, record_id: str, path: str, value: str | None, known: set[str], target: str) -> None:
-        if value is not None and value not in known:
-            report.add(
-                table,
-                record_id,
-                "unresolved-reference",
-                f"`{path}` names a record in `{target}` that does not exist",
-                path=path,
-                value=value,
-                expected=f"an id in table `{target}`",
-                found=shorten(value),
-                hint=f"add raw/{target}/{value}.toml or correct the id",
-            )
+    def need(table: str, record_id: str, path: str, value: str, target: str) -> None:
+        """A reference the sets lack: resolved elsewhere, or reported."""
+        if resolve is not None and resolve(target, value):
+            return
+        report.add(
+            table,
+            record_id,
+            "unresolved-reference",
+            f"`{path}` names a record in `{target}` that does not exist",
+            path=path,
+            value=value,
+            expected=f"an id in table `{target}`",
+            found=shorten(value),
+            hint=f"add raw/{target}/{value}.toml or correct the id",
+        )
 
     for table, records in tables.items():
         for record in records:
             record_id = getattr(record, "id", None)
             if record_id is None:
                 continue
-            for path, span in evidence_of(record):
-                need(table, record_id, f"{path}.source_id", span.source_id, sources, "sources")
-            if isinstance(record, Section):
-                need(table, record_id, "source_id", record.source_id, sources, "sources")
+            for index, span in enumerate(getattr(record, "evidence", ())):
+                if span.source_id not in sources:
+                    need(table, record_id, f"evidence[{index}].source_id", span.source_id, "sources")
             if isinstance(record, Reform):
-                need(table, record_id, "section", record.section, sections, "sections")
-                need(table, record_id, "parent_id", record.parent_id, reforms, "reforms")
+                for path, span in _recognition_evidence(record):
+                    if span.source_id not in sources:
+                        need(table, record_id, f"{path}.source_id", span.source_id, "sources")
+                if record.section not in sections:
+                    need(table, record_id, "section", record.section, "sections")
+                parent = record.parent_id
+                if parent is not None and parent not in reforms:
+                    need(table, record_id, "parent_id", parent, "reforms")
                 for index, org in enumerate(record.organization_ids):
-                    need(table, record_id, f"organization_ids[{index}]", org, organizations, "organizations")
+                    if org not in organizations:
+                        need(table, record_id, f"organization_ids[{index}]", org, "organizations")
                 for index, recognition in enumerate(record.recognitions):
-                    need(
-                        table,
-                        record_id,
-                        f"recognitions[{index}].awarding_organization_id",
-                        recognition.awarding_organization_id,
-                        organizations,
-                        "organizations",
-                    )
-            if isinstance(record, Metric):
-                need(table, record_id, "reform_id", record.reform_id, reforms, "reforms")
+                    awarding = recognition.awarding_organization_id
+                    if awarding is not None and awarding not in organizations:
+                        path = f"recognitions[{index}].awarding_organization_id"
+                        need(table, record_id, path, awarding, "organizations")
+            elif isinstance(record, Metric):
+                reform = record.reform_id
+                if reform is not None and reform not in reforms:
+                    need(table, record_id, "reform_id", reform, "reforms")
+            elif isinstance(record, Section) and record.source_id not in sources:
+                need(table, record_id, "source_id", record.source_id, "sources")
 
 
 def check_parent_cycles(tables: Tables, report: _Reporter) -> None:
@@ -187,29 +215,35 @@ def check_parent_cycles(tables: Tables, report: _Reporter) -> None:
 
 def check_evidence(tables: Tables, report: _Reporter) -> None:
     texts = {s.id: s.text for s in tables.get("sources", ()) if isinstance(s, Source)}
+
+    def mismatch(table: str, record_id: str | None, path: str, span: Evidence, text: str) -> None:
+        found = text[span.start : span.end]
+        where = text.find(span.quote)
+        report.add(
+            table,
+            record_id,
+            "quote-mismatch",
+            f"source text [{span.start}:{span.end}] is not the quote",
+            path=f"{path}.quote",
+            value=span.quote,
+            expected=shorten(span.quote),
+            found=shorten(found),
+            hint=f"the quote occurs at start = {where}"
+            if where >= 0
+            else "the quote does not occur in the source: copy it exactly",
+        )
+
     for table, records in tables.items():
         for record in records:
-            record_id = getattr(record, "id", None)
-            for path, span in evidence_of(record):
-                text = texts.get(span.source_id)
-                if text is None:
-                    continue  # reported as unresolved-reference
-                found = text[span.start : span.end]
-                if found != span.quote:
-                    where = text.find(span.quote)
-                    report.add(
-                        table,
-                        record_id,
-                        "quote-mismatch",
-                        f"source text [{span.start}:{span.end}] is not the quote",
-                        path=f"{path}.quote",
-                        value=span.quote,
-                        expected=shorten(span.quote),
-                        found=shorten(found),
-                        hint=f"the quote occurs at start = {where}"
-                        if where >= 0
-                        else "the quote does not occur in the source: copy it exactly",
-                    )
+            for index, span in enumerate(getattr(record, "evidence", ())):
+                text = texts.get(span.source_id)  # None: reported as unresolved-reference
+                if text is not None and text[span.start : span.end] != span.quote:
+                    mismatch(table, getattr(record, "id", None), f"evidence[{index}]", span, text)
+            if isinstance(record, Reform) and record.recognitions:
+                for path, span in _recognition_evidence(record):
+                    text = texts.get(span.source_id)
+                    if text is not None and text[span.start : span.end] != span.quote:
+                        mismatch(table, record.id, path, span, text)
 
 
 def check_sections(tables: Tables, report: _Reporter) -> None:
@@ -248,10 +282,25 @@ def check_sources(tables: Tables, report: _Reporter) -> None:
             )
 
 
+@lru_cache(maxsize=4096)
+def _figures(
+    value_as_stated: str, value: float, unit: Unit
+) -> tuple[StatedQuantity | StatedQuantityError, float, Unit]:
+    """The reading of a stated text and the standard value of (value, unit): pure, so cached."""
+    try:
+        stated = parse_stated(value_as_stated)
+    except StatedQuantityError as error:
+        return error, value, unit
+    return (stated, *standard_for(value, unit, stated))
+
+
 def check_metric(metric: Metric, report: _Reporter) -> None:
     """The stated text determines value, unit and qualifier; the standard value follows from them."""
     add = report.add
-    if not any(metric.value_as_stated in span.quote for span in metric.evidence):
+    for span in metric.evidence:
+        if metric.value_as_stated in span.quote:
+            break
+    else:
         add(
             "metrics",
             metric.id,
@@ -277,9 +326,9 @@ def check_metric(metric: Metric, report: _Reporter) -> None:
             expected=f"<= {metric.period_end}",
             found=str(metric.period_start),
         )
-    try:
-        stated = parse_stated(metric.value_as_stated)
-    except StatedQuantityError as error:
+    stated, standard_value, standard_unit = _figures(metric.value_as_stated, metric.value, metric.unit)
+    if isinstance(stated, StatedQuantityError):
+        error = stated
         add(
             "metrics",
             metric.id,
@@ -335,7 +384,6 @@ def check_metric(metric: Metric, report: _Reporter) -> None:
             expected=f'"{stated.qualifier}" (from {metric.value_as_stated})',
             found=f'"{metric.qualifier}"',
         )
-    standard_value, standard_unit = standard_for(metric.value, metric.unit, stated)
     if metric.unit_standard != standard_unit or metric.value_standard != standard_value:
         add(
             "metrics",
@@ -396,12 +444,17 @@ def check_dataset(
     tables: Tables,
     origins: Origins | None = None,
     vocabulary_files: Mapping[str, Origin] | None = None,
-    invalid_ids: Mapping[str, set[str]] | None = None,
+    known_ids: Mapping[str, AbstractSet[str]] | None = None,
+    resolve: Resolve | None = None,
 ) -> list[Problem]:
-    """Run every collection check; return all problems (empty when the records are consistent)."""
+    """Run every collection check; return all problems (empty when the records are consistent).
+
+    ``known_ids`` and ``resolve``: ids references may name beyond ``tables`` (see
+    :func:`check_references`).
+    """
     report = _Reporter(origins or {})
     check_unique_ids(tables, report)
-    check_references(tables, report, invalid_ids or {})
+    check_references(tables, report, known_ids or {}, resolve)
     check_parent_cycles(tables, report)
     check_evidence(tables, report)
     check_sections(tables, report)

@@ -1,11 +1,15 @@
 """A set of ids in about 8 bytes each, for duplicate and reference checks over huge inputs.
 
-A Python ``set`` of a million ids takes some 100 MB; this holds a 32-bit fingerprint of each id in
-an open-addressing table of ``array('I')`` slots, at most half full (8 bytes an id; a miss probes
+A Python ``set`` of a million ids takes some 100 MB; this holds a fingerprint of each id in an
+open-addressing table of ``array('I')`` slots, at most half full (8 bytes an id; a miss probes
 2.5 slots on average), sized from an estimate of the count (tables are added when it was too low).
+Each slot holds 29 bits of fingerprint and a 3-bit tag (the table of the record), so one index
+serves both questions: "is this id used anywhere?" (duplicates: ids are unique across tables) and
+"is this id a record of table T?" (references).
+
 The price: two different ids may share a fingerprint, so a hit means "probably present" (odds of a
-false hit about one in 2**32 per slot compared). Callers confirm a hit before they report it; an id
-that was added is always found.
+false hit about one in 2**29 per slot compared). Callers confirm a duplicate before they report
+it; an id that was added is always found.
 """
 
 from __future__ import annotations
@@ -15,10 +19,14 @@ from array import array
 _LOAD = 0.5
 _LOW = 0xFFFFFFFF
 _ALL = 0xFFFFFFFFFFFFFFFF
+_TAG_BITS = 3
+#: Tags an index tells apart: 0 .. MAX_TAG.
+MAX_TAG = (1 << _TAG_BITS) - 1
+_FINGERPRINT = (1 << (32 - _TAG_BITS)) - 1
 
 
 class IdIndex:
-    """Ids seen so far (fingerprints only): ``add`` and ``in``, nothing else."""
+    """Ids seen so far (fingerprints with a tag): ``add``, ``in`` and ``has``, nothing else."""
 
     def __init__(self, expected: int = 1024) -> None:
         self._tables: list[tuple[array[int], int]] = []
@@ -38,45 +46,50 @@ class IdIndex:
         self._tables.append((array("I", bytes(4 * capacity)), capacity))
         self._room = int(capacity * _LOAD)
 
-    @staticmethod
-    def _split(item: str) -> tuple[int, int]:
-        whole = hash(item) & _ALL
-        return whole & _LOW, (whole >> 32) or 1  # 0 marks an empty slot
-
     def __contains__(self, item: object) -> bool:
-        if not isinstance(item, str):
-            return False
-        home, fingerprint = self._split(item)
-        return self._find(home, fingerprint) is None
+        """Whether ``item`` was added, under any tag."""
+        return isinstance(item, str) and self.has(item, None)
 
-    def _find(self, home: int, fingerprint: int) -> int | None:
-        """None when the fingerprint is present, else the free slot of the last table to put it in."""
-        free = 0
+    def has(self, item: str, tag: int | None) -> bool:
+        """Whether ``item`` was added with ``tag`` (None: with any tag)."""
+        whole = hash(item) & _ALL
+        home = whole & _LOW
+        fingerprint = ((whole >> 32) & _FINGERPRINT) or 1  # a slot of 0 is empty
         for slots, capacity in self._tables:
             slot = home % capacity
-            while True:
+            held = slots[slot]
+            while held:
+                if held >> _TAG_BITS == fingerprint and (tag is None or held & MAX_TAG == tag):
+                    return True
+                slot = slot + 1 if slot + 1 < capacity else 0
                 held = slots[slot]
-                if held == 0:
-                    break
-                if held == fingerprint:
-                    return None
-                slot += 1
-                if slot == capacity:
-                    slot = 0
-            free = slot
-        return free
+        return False
 
-    def add(self, item: str) -> bool:
-        """Add ``item``; True if it (or an id with the same fingerprint) was there already."""
-        home, fingerprint = self._split(item)
-        free = self._find(home, fingerprint)
-        if free is None:
-            return True
+    def add(self, item: str, tag: int = 0) -> bool:
+        """Add ``item`` with ``tag``; True if it (or an id with the same fingerprint) was there already.
+
+        Added again under a new tag, an id is found under both.
+        """
+        whole = hash(item) & _ALL
+        home = whole & _LOW
+        fingerprint = ((whole >> 32) & _FINGERPRINT) or 1
+        mark = fingerprint << _TAG_BITS | tag
+        seen = False
+        slot = 0
+        for slots, capacity in self._tables:
+            slot = home % capacity
+            held = slots[slot]
+            while held:
+                if held == mark:
+                    return True
+                if held >> _TAG_BITS == fingerprint:
+                    seen = True
+                slot = slot + 1 if slot + 1 < capacity else 0
+                held = slots[slot]
         if self._room == 0:
             self._extend(2 * self._count)
-            free = home % self._tables[-1][1]
-        slots, _ = self._tables[-1]
-        slots[free] = fingerprint
+            slot = home % self._tables[-1][1]  # a new table is empty
+        self._tables[-1][0][slot] = mark
         self._count += 1
         self._room -= 1
-        return False
+        return seen

@@ -18,11 +18,9 @@ batch instead, and of a checked batch only the ids are kept, as fingerprints in 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
-from typing import Any
 
-from dazhou_reforms.checks import check_dataset
+from dazhou_reforms.checks import Resolve, check_dataset
 from dazhou_reforms.id_index import IdIndex
 from dazhou_reforms.models import TABLES, Model
 from dazhou_reforms.origins import Origin
@@ -37,30 +35,10 @@ WHOLE_TABLES = ("sources", "vocabularies")
 SELF_REFERENCES = {"reforms": "parent_id"}
 
 Place = Origin | tuple[str, int]
+#: The tag of each table's ids in the index.
+TAGS = {table: tag for tag, table in enumerate(ID_TABLES)}
 #: id -> every (table, file, line) where it occurs, for ids whose fingerprint was seen twice.
 Locate = Callable[[set[str]], dict[str, list[tuple[str, str, int | None]]]]
-
-
-class KnownIds(set[str]):
-    """The ids a reference may name, looked up in several places without copying them into a set.
-
-    ``check_references`` computes ``ids_in_tables | invalid_ids[table]`` and asks ``value in`` it;
-    the union with a KnownIds is a KnownIds again (``__ror__`` is tried first for a set subclass),
-    so the lookup still reaches the index and the context.
-    """
-
-    def __init__(self, lookup: Callable[[str], bool]) -> None:
-        super().__init__()
-        self._lookup = lookup
-
-    def __contains__(self, value: object) -> bool:
-        return isinstance(value, str) and self._lookup(value)
-
-    def __or__(self, other: AbstractSet[Any]) -> KnownIds:  # type: ignore[override]
-        lookup = self._lookup
-        return KnownIds(lambda value: value in other or lookup(value))
-
-    __ror__ = __or__
 
 
 class Places(Mapping[tuple[str, str], Origin]):
@@ -95,7 +73,8 @@ class RecordPool:
     kept: dict[str, list[Model]] = field(default_factory=lambda: {table: [] for table in TABLES})
     places: dict[tuple[str, str], Place] = field(default_factory=dict)
     invalid: dict[str, set[str]] = field(default_factory=dict)
-    index: dict[str, IdIndex] = field(default_factory=dict)
+    #: Ids of the checked batches of every table, each tagged with its table.
+    index: IdIndex | None = None
     deferred: list[tuple[str, Model, Place]] = field(default_factory=list)
     suspects: set[str] = field(default_factory=set)
     expected: int = 0  # records the current input is estimated to hold (sizes a new index)
@@ -126,39 +105,37 @@ class RecordPool:
         ids = {getattr(record, "id", None) for record in given}
         return [*given, *(source for source in self.context.sources if source.id not in ids)]
 
-    def known(self, deferring: str | None = None, pending: set[str] | None = None) -> dict[str, set[str]]:
-        """For each table, the ids a reference may name beyond the records being checked."""
+    def known(self, deferring: str | None = None) -> dict[str, set[str]]:
+        """For each table, the ids a reference may name beyond the records being checked.
+
+        The ids of kept records (but of ``deferring``, whose kept records are the batch), of invalid
+        records and of the context; the ids of checked batches are asked of the index
+        (:meth:`resolver`).
+        """
         known: dict[str, set[str]] = {}
         for table in ID_TABLES:
-            kept = (
-                {getattr(record, "id", None) for record in self.kept[table]} if table != deferring else set()
-            )
-            index = self.index.get(table)
-            invalid = self.invalid.get(table, set())
-            context = self.context.ids.get(table, set()) if table not in self.covered else set()
-
-            def lookup(
-                value: str,
-                kept: set[Any] = kept,
-                index: IdIndex | None = index,
-                invalid: set[str] = invalid,
-                context: set[str] = context,
-                defer: bool = table == deferring and table in SELF_REFERENCES,
-            ) -> bool:
-                if (
-                    value in context
-                    or value in kept
-                    or value in invalid
-                    or (index is not None and value in index)
-                ):
-                    return True
-                if defer and pending is not None:
-                    pending.add(value)  # may come in a later batch: checked again at the end
-                    return True
-                return False
-
-            known[table] = KnownIds(lookup)
+            ids = set(self.invalid.get(table, ()))
+            if table not in self.covered:
+                ids |= self.context.ids.get(table, set())
+            if table != deferring:
+                ids.update(str(getattr(record, "id", "")) for record in self.kept[table])
+            known[table] = ids
         return known
+
+    def resolver(self, deferring: str | None = None, pending: set[str] | None = None) -> Resolve:
+        """Ids of checked batches; with ``pending``, self-references of ``deferring`` wait for the end."""
+        index = self.index
+        defer = deferring if deferring in SELF_REFERENCES and pending is not None else None
+
+        def resolve(table: str, value: str) -> bool:
+            if index is not None and index.has(value, TAGS[table]):
+                return True
+            if table == defer and pending is not None:
+                pending.add(value)  # may come in a later batch: checked again at the end
+                return True
+            return False
+
+        return resolve
 
     def flush(self, table: str) -> None:
         """Check the kept records of ``table`` as one batch, then keep only their ids."""
@@ -171,9 +148,12 @@ class RecordPool:
         }
         pending: set[str] = set()
         tables: dict[str, list[Model]] = {"sources": self.sources(), table: batch}
-        problems = check_dataset(tables, Places(places), None, self.known(table, pending))
-        files = {place.file if isinstance(place, Origin) else place[0] for place in places.values()}
-        self.report([p for p in problems if p.file in files and self.wanted(p)])
+        problems = check_dataset(
+            tables, Places(places), None, self.known(table), self.resolver(table, pending)
+        )
+        if problems:
+            files = {place.file if isinstance(place, Origin) else place[0] for place in places.values()}
+            self.report([p for p in problems if p.file in files and self.wanted(p)])
         self._against_others(table, batch, places, add=True)
         if pending:
             field_name = SELF_REFERENCES[table]
@@ -186,25 +166,22 @@ class RecordPool:
     ) -> None:
         """Ids already used by checked batches (to confirm) or by another table of the context.
 
-        With ``add``, the ids then join the index of ``table`` (a batch's own repeats are found by
+        With ``add``, the ids then join the index (a batch's own repeats are found by
         check_dataset; if one also counts as a hit here, the confirmation reports it once).
         """
-        others = [index for name, index in self.index.items() if name != table]
-        own = self.index.get(table)
-        if add and own is None:
-            own = self.index[table] = IdIndex(max(self.expected, 2 * len(records)))
+        index = self.index
+        if add and index is None:
+            index = self.index = IdIndex(max(self.expected, 2 * len(records)))
+        tag = TAGS.get(table, 0)
         released = self._released_tables()
+        suspects = self.suspects
         problems = []
         for record in records:
             record_id = getattr(record, "id", None)
             if record_id is None:
                 continue
-            if (
-                (add and own is not None and own.add(record_id))
-                or (not add and own is not None and record_id in own)
-                or (others and any(record_id in index for index in others))
-            ):
-                self.suspects.add(record_id)
+            if index is not None and (index.add(record_id, tag) if add else record_id in index):
+                suspects.add(record_id)
             other = released.get(record_id)
             if other is not None and other != table:
                 origin = Places(dict(places))[(table, record_id)]
@@ -222,7 +199,8 @@ class RecordPool:
                         hint="ids are unique across all tables and never reused: pick a new id",
                     )
                 )
-        self.report([p for p in problems if self.wanted(p)])
+        if problems:
+            self.report([p for p in problems if self.wanted(p)])
 
     def _released_tables(self) -> dict[str, str]:
         """id -> its table in the context (computed once)."""
@@ -236,8 +214,8 @@ class RecordPool:
         """Check everything still kept, then what the batches left open."""
         tables = {table: list(records) for table, records in self.kept.items()}
         tables["sources"] = self.sources()
-        known = self.known()
-        problems = check_dataset(tables, Places(self.places), self.vocabulary_files, known)
+        known, resolve = self.known(), self.resolver()
+        problems = check_dataset(tables, Places(self.places), self.vocabulary_files, known, resolve)
         self.report([p for p in problems if (p.file is not None and self.wanted(p)) or _about_input(p, self)])
         for table in ID_TABLES:
             self._against_others(table, self.kept[table], self.places)
@@ -246,7 +224,7 @@ class RecordPool:
             by_table: dict[str, list[Model]] = {}
             for table, record, _ in self.deferred:
                 by_table.setdefault(table, []).append(record)
-            again = check_dataset(by_table, Places(places), None, known)
+            again = check_dataset(by_table, Places(places), None, known, resolve)
             paths = set(SELF_REFERENCES.values())
             self.report(
                 [p for p in again if p.code == "unresolved-reference" and p.path in paths and self.wanted(p)]
