@@ -16,11 +16,12 @@ real records (for references and source text). Then, in the same run, on the sam
   orjson.loads  per line: the parse-only ceiling
 
 Peak RSS (ru_maxrss of the validate process) is measured on the large files, on a ~1 MB file and on
-a ~1 GB file (``--gigabyte-mb 0`` skips that one). Every figure is the median of ``--repeat`` runs.
+a ~1 GB file (``--gigabyte-mb 0`` skips that one). Every figure is the median of ``--repeat``
+rounds, each running every method once.
 Targets (issue 5): validate >= 30x jsonschema, >= 2x fastjsonschema+orjson, >= 0.5x the parse-only
 ceiling; peak RSS < 64 MB on the large file and on the 1 GB file.
 
-    python benchmarks/bench_validate.py [--records 200000] [--repeat 3] [--sample 20000] [--gigabyte-mb 1024]
+    python benchmarks/bench_validate.py [--records 200000] [--repeat 5] [--sample 20000] [--gigabyte-mb 1024]
 """
 
 from __future__ import annotations
@@ -249,7 +250,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--records", type=int, default=200_000, help="reform + metric records (half each)")
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5, help="rounds; every figure is their median")
     parser.add_argument("--sample", type=int, default=20_000, help="lines per file for jsonschema")
     parser.add_argument("--gigabyte-mb", type=int, default=1024, help="size of the big file; 0 skips it")
     parser.add_argument("--keep", type=Path, help="generate into this folder and keep it")
@@ -268,30 +269,42 @@ def main() -> None:
     total = 2 * half
     size_mb = sum(path.stat().st_size for path in files.values()) / 1e6
     print(f"{total:,} records, {size_mb:.1f} MB in {work}")
-    print(f"mean record: {size_mb * 1e6 / total:.0f} bytes; median of {args.repeat} run(s) for each figure\n")
-
-    results: dict[str, float] = {}
-    validate_runs = [run_validate(list(files.values()), release) for _ in range(args.repeat)]
-    results["validate (command, all checks)"] = statistics.median(total / t for t, _ in validate_runs)
-    large_rss = statistics.median(rss for _, rss in validate_runs)
-
-    def per_table(function: Callable[[Path, str], int]) -> list[tuple[float, int]]:
-        samples = []
-        for _ in range(args.repeat):
-            seconds = count = 0.0
-            for table, path in files.items():
-                took, done = timed(lambda path=path, table=table: function(path, table))
-                seconds += took
-                count += done
-            samples.append((seconds, int(count)))
-        return samples
-
-    results["stage 1 (schema only, in-process)"] = median_rate(per_table(stage_one))
-    results["jsonschema Draft 2020-12 (json)"] = median_rate(
-        per_table(lambda path, table: jsonschema_run(path, table, args.sample))
+    print(
+        f"mean record: {size_mb * 1e6 / total:.0f} bytes; median of {args.repeat} round(s) for each figure\n"
     )
-    results["fastjsonschema + orjson"] = median_rate(per_table(fastjsonschema_run))
-    results["orjson.loads (parse only)"] = median_rate(per_table(lambda path, table: orjson_run(path)))
+
+    def per_table(function: Callable[[Path, str], int]) -> tuple[float, int]:
+        seconds = count = 0.0
+        for table, path in files.items():
+            took, done = timed(lambda path=path, table=table: function(path, table))
+            seconds += took
+            count += done
+        return seconds, int(count)
+
+    rss: list[int] = []
+
+    def command() -> tuple[float, int]:
+        seconds, peak = run_validate(list(files.values()), release)
+        rss.append(peak)
+        return seconds, total
+
+    methods: dict[str, Callable[[], tuple[float, int]]] = {
+        "validate (command, all checks)": command,
+        "stage 1 (schema only, in-process)": lambda: per_table(stage_one),
+        "jsonschema Draft 2020-12 (json)": lambda: per_table(
+            lambda path, table: jsonschema_run(path, table, args.sample)
+        ),
+        "fastjsonschema + orjson": lambda: per_table(fastjsonschema_run),
+        "orjson.loads (parse only)": lambda: per_table(lambda path, table: orjson_run(path)),
+    }
+    # Rounds, each running every method once: a slower or busier stretch of the machine then
+    # weighs on all of them alike instead of on whichever ran during it.
+    samples: dict[str, list[tuple[float, int]]] = {name: [] for name in methods}
+    for _ in range(args.repeat):
+        for name, method in methods.items():
+            samples[name].append(method())
+    results = {name: median_rate(runs) for name, runs in samples.items()}
+    large_rss = statistics.median(rss)
 
     width = max(map(len, results))
     for name, rate in results.items():

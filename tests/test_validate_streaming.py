@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dazhou_reforms.id_index import IdIndex
-from dazhou_reforms.jsonl_lines import LineTooLong, read_lines
+from dazhou_reforms.jsonl_lines import LineTooLong, estimate_lines, read_lines
 
 
 def lines(data: bytes, max_size: int = 100, chunk_size: int = 7) -> list[tuple[int, object, bool]]:
@@ -113,3 +114,19 @@ def test_id_index_tells_tables_apart_and_finds_ids_across_them() -> None:
 def test_id_index_memory_is_about_eight_bytes_an_id() -> None:
     index = IdIndex(expected=1_000_000)
     assert index.nbytes <= 8 * 1_000_000 + 64
+
+
+@pytest.mark.parametrize(
+    ("content", "sample", "expected"),
+    [
+        (b"", 64, 0),
+        (b"{}", 64, 1),  # no final newline
+        (b"{}\n{}\n", 64, 2),  # read whole: exact
+        (b"0123456789\n" * 1000, 110, 1001),  # 10 lines in the sample: size * 10 / 110, rounded up
+        (b"x" * 500, 100, 1),  # one long line
+    ],
+)
+def test_estimate_lines_scales_the_lines_of_the_sample(content: bytes, sample: int, expected: int) -> None:
+    stream = io.BytesIO(content)
+    assert estimate_lines(stream, len(content), sample) == expected
+    assert stream.tell() == 0  # rewound for the reader

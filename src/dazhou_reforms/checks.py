@@ -93,7 +93,12 @@ def check_unique_ids(tables: Tables, report: _Reporter) -> None:
     for table, records in tables.items():
         if table == "vocabularies":
             continue
-        counts = Counter(record.id for record in records if isinstance(record, Record))
+        ids = [record.id for record in records if isinstance(record, Record)]
+        distinct = set(ids)
+        if len(distinct) == len(ids) and seen.keys().isdisjoint(distinct):
+            seen.update(dict.fromkeys(ids, table))  # the usual case, without a count an id
+            continue
+        counts = Counter(ids)
         for record_id, count in counts.items():
             if count > 1:
                 report.add(

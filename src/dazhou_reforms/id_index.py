@@ -38,6 +38,16 @@ class IdIndex:
         return self._count
 
     @property
+    def room(self) -> int:
+        """Ids that can still be added before the index grows."""
+        return self._room
+
+    def reserve(self, more: int) -> None:
+        """Make room for ``more`` ids in one new table (rather than in several as they come)."""
+        if more > self._room:
+            self._extend(int(1.1 * more))
+
+    @property
     def nbytes(self) -> int:
         return sum(slots.itemsize * len(slots) for slots, _ in self._tables)
 

@@ -198,7 +198,6 @@ def validate_jsonl(
     counts = FileCounts()
     careful = _Careful(model, table, display, pool, report, counts, max_size)
     add = pool.add
-    size = max(path.stat().st_size, 1)
     fast_valid = 0  # counted here, not in counts: this loop is the hot path
     with path.open("rb") as stream:
         try:
@@ -213,8 +212,6 @@ def validate_jsonl(
                         if data.count(b":") == keys or keys_unique(data, record, keys):
                             add(table, record, (display, number))
                             fast_valid += 1
-                            if fast_valid % 1000 == 0:
-                                pool.expected = int(1.1 * size * fast_valid / max(stream.tell(), 1))
                             continue
                 careful.line(number, data, terminated)
         except StopFile:

@@ -68,3 +68,16 @@ def read_lines(
     elif pending:
         line = b"".join(pending)
         yield number + 1, (line if len(line) <= max_size else LineTooLong(len(line))), False
+
+
+def estimate_lines(stream: BinaryIO, size: int, sample: int = 64 * 1024) -> int:
+    """About how many lines a file of ``size`` bytes holds, from the lines of its first ``sample`` bytes.
+
+    Reads the sample only (then rewinds); used to size indexes before the file streams through.
+    """
+    head = stream.read(sample)
+    stream.seek(0)
+    lines = head.count(b"\n")
+    if lines == 0 or len(head) == size:
+        return lines + (1 if head and not head.endswith(b"\n") else 0)
+    return int(size * lines / (head.rindex(b"\n") + 1)) + 1

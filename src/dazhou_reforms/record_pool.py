@@ -42,20 +42,25 @@ Locate = Callable[[set[str]], dict[str, list[tuple[str, str, int | None]]]]
 
 
 class Places(Mapping[tuple[str, str], Origin]):
-    """(table, id) -> Origin, made only when a problem needs it (most records have none)."""
+    """(table, id) -> Origin, over table -> id -> place; Origins are made only when a problem needs
+    one (most records have none)."""
 
-    def __init__(self, places: dict[tuple[str, str], Place]) -> None:
+    def __init__(self, places: Mapping[str, Mapping[str, Place]]) -> None:
         self._places = places
 
     def __getitem__(self, key: tuple[str, str]) -> Origin:
-        place = self._places[key]
+        place = self._places[key[0]][key[1]]
         return place if isinstance(place, Origin) else Origin(place[0], line=place[1])
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        return iter(self._places)
+        return ((table, record_id) for table, ids in self._places.items() for record_id in ids)
 
     def __len__(self) -> int:
-        return len(self._places)
+        return sum(map(len, self._places.values()))
+
+
+def _file_of(place: Place) -> str | None:
+    return place.file if isinstance(place, Origin) else place[0]
 
 
 @dataclass
@@ -71,13 +76,15 @@ class RecordPool:
     covered: set[str] = field(default_factory=set)
     vocabulary_files: dict[str, Origin] | None = None
     kept: dict[str, list[Model]] = field(default_factory=lambda: {table: [] for table in TABLES})
-    places: dict[tuple[str, str], Place] = field(default_factory=dict)
+    #: table -> id -> where the kept record of that id was read.
+    places: dict[str, dict[str, Place]] = field(default_factory=lambda: {table: {} for table in TABLES})
     invalid: dict[str, set[str]] = field(default_factory=dict)
     #: Ids of the checked batches of every table, each tagged with its table.
     index: IdIndex | None = None
     deferred: list[tuple[str, Model, Place]] = field(default_factory=list)
     suspects: set[str] = field(default_factory=set)
-    expected: int = 0  # records the current input is estimated to hold (sizes a new index)
+    #: Records still to come, estimated (sizes the index when the first batch is checked).
+    expected: int = 0
     _released: dict[str, str] | None = None
 
     # -- collecting ---------------------------------------------------------------------------
@@ -87,13 +94,19 @@ class RecordPool:
         records.append(record)
         record_id = getattr(record, "id", None)
         if record_id is not None:
-            self.places[(table, record_id)] = place
+            self.places[table][record_id] = place
         elif table == "vocabularies":  # check_vocabularies names a vocabulary's first file and line
             origin = place if isinstance(place, Origin) else Origin(place[0], line=place[1])
             self.vocabulary_files = self.vocabulary_files or {}
             self.vocabulary_files.setdefault(str(getattr(record, "vocabulary", "")), origin)
         if len(records) >= self.batch_size and table not in WHOLE_TABLES:
             self.flush(table)
+
+    def expect(self, records: int) -> None:
+        """About ``records`` more records will be added (an estimate, to size the index)."""
+        self.expected += records
+        if self.index is not None and records > self.index.room:
+            self.index.reserve(records)
 
     def add_invalid(self, table: str, record_id: str) -> None:
         self.invalid.setdefault(table, set()).add(record_id)
@@ -139,30 +152,25 @@ class RecordPool:
 
     def flush(self, table: str) -> None:
         """Check the kept records of ``table`` as one batch, then keep only their ids."""
-        batch = self.kept[table]
-        self.kept[table] = []
-        places = {
-            key: self.places.pop(key)
-            for key in [(table, getattr(r, "id", "")) for r in batch]
-            if key in self.places
-        }
+        batch, places = self.kept[table], self.places[table]
+        self.kept[table], self.places[table] = [], {}
         pending: set[str] = set()
         tables: dict[str, list[Model]] = {"sources": self.sources(), table: batch}
         problems = check_dataset(
-            tables, Places(places), None, self.known(table), self.resolver(table, pending)
+            tables, Places({table: places}), None, self.known(table), self.resolver(table, pending)
         )
         if problems:
-            files = {place.file if isinstance(place, Origin) else place[0] for place in places.values()}
+            files = set(map(_file_of, places.values()))
             self.report([p for p in problems if p.file in files and self.wanted(p)])
         self._against_others(table, batch, places, add=True)
         if pending:
             field_name = SELF_REFERENCES[table]
             for record in batch:
                 if getattr(record, field_name, None) in pending:
-                    self.deferred.append((table, record, places[(table, getattr(record, "id", ""))]))
+                    self.deferred.append((table, record, places[getattr(record, "id", "")]))
 
     def _against_others(
-        self, table: str, records: list[Model], places: Mapping[tuple[str, str], Place], add: bool = False
+        self, table: str, records: list[Model], places: Mapping[str, Place], add: bool = False
     ) -> None:
         """Ids already used by checked batches (to confirm) or by another table of the context.
 
@@ -171,7 +179,8 @@ class RecordPool:
         """
         index = self.index
         if add and index is None:
-            index = self.index = IdIndex(max(self.expected, 2 * len(records)))
+            # sized for what is still to come (1.1: estimates are rough), or grown as it comes
+            index = self.index = IdIndex(max(int(1.1 * self.expected), 2 * len(records)))
         tag = TAGS.get(table, 0)
         released = self._released_tables()
         suspects = self.suspects
@@ -184,7 +193,7 @@ class RecordPool:
                 suspects.add(record_id)
             other = released.get(record_id)
             if other is not None and other != table:
-                origin = Places(dict(places))[(table, record_id)]
+                origin = Places({table: places})[(table, record_id)]
                 problems.append(
                     Problem(
                         "duplicate-id",
@@ -218,12 +227,13 @@ class RecordPool:
         problems = check_dataset(tables, Places(self.places), self.vocabulary_files, known, resolve)
         self.report([p for p in problems if (p.file is not None and self.wanted(p)) or _about_input(p, self)])
         for table in ID_TABLES:
-            self._against_others(table, self.kept[table], self.places)
+            self._against_others(table, self.kept[table], self.places[table])
         if self.deferred:
-            places = {(table, getattr(record, "id", "")): place for table, record, place in self.deferred}
+            places: dict[str, dict[str, Place]] = {}
             by_table: dict[str, list[Model]] = {}
-            for table, record, _ in self.deferred:
+            for table, record, place in self.deferred:
                 by_table.setdefault(table, []).append(record)
+                places.setdefault(table, {})[getattr(record, "id", "")] = place
             again = check_dataset(by_table, Places(places), None, known, resolve)
             paths = set(SELF_REFERENCES.values())
             self.report(

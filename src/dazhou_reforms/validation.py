@@ -14,12 +14,15 @@ there. Any failure of the validator itself becomes an ``internal-error`` problem
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gc
+import os
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dazhou_reforms.error_codes import kind_of
-from dazhou_reforms.jsonl_lines import MAX_RECORD_SIZE
+from dazhou_reforms.jsonl_lines import MAX_RECORD_SIZE, estimate_lines
 from dazhou_reforms.models import TABLES
 from dazhou_reforms.origins import Origin
 from dazhou_reforms.problems import Problem, shorten, sort_key
@@ -83,11 +86,32 @@ def validate_paths(paths: Sequence[Path], options: Options = Options()) -> Outco
     sink = _Sink(options.max_errors)
     outcome = Outcome()
     try:
-        _run(paths, options, sink, outcome)
+        with _rare_collections():
+            _run(paths, options, sink, outcome)
     except _Enough:
         outcome.truncated = True
     outcome.problems = _unique(sorted(sink.problems, key=sort_key))
     return outcome
+
+
+#: Allocations between two collections of the youngest generation while validating (default 700).
+GC_THRESHOLD = 50_000
+
+
+@contextmanager
+def _rare_collections() -> Iterator[None]:
+    """Run the cyclic garbage collector less often while records stream through.
+
+    Validation makes and drops millions of small objects (records, their tuples and dicts) that
+    form no reference cycles; at the default threshold the collector runs every few records and
+    costs about a tenth of the run. Cycles are still collected, only later: memory stays bounded.
+    """
+    before = gc.get_threshold()
+    gc.set_threshold(GC_THRESHOLD, *before[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*before)
 
 
 def _unique(problems: list[Problem]) -> list[Problem]:
@@ -216,6 +240,17 @@ class _Run:
         return found
 
 
+def _estimated_records(file: RecordFile) -> int:
+    """About how many records a JSON Lines file holds (0 for JSON, or when it cannot be read)."""
+    if file.format != "jsonl":
+        return 0
+    try:
+        with file.path.open("rb") as stream:
+            return estimate_lines(stream, os.fstat(stream.fileno()).st_size)
+    except OSError:
+        return 0  # reported when the file is read
+
+
 def _guarded(run: _Run, display: str, step: object, *args: object) -> None:
     """Run one input's step; a failure of the validator is reported, not raised."""
     try:
@@ -255,6 +290,7 @@ def _run(paths: Sequence[Path], options: Options, sink: _Sink, outcome: Outcome)
     json_files = sorted(
         (f for f in inputs.files if f.format != "toml"), key=lambda f: (f.table != "sources", order[f.table])
     )
+    run.pool.expect(sum(map(_estimated_records, json_files)))
     for file in [f for f in json_files if f.table == "sources"]:
         _guarded(run, file.display, run.json_file, file)
     for tree in inputs.trees:
