@@ -170,9 +170,10 @@ def check_references(
                 if span.source_id not in sources:
                     need(table, record_id, f"evidence[{index}].source_id", span.source_id, "sources")
             if isinstance(record, Reform):
-                for path, span in _recognition_evidence(record):
-                    if span.source_id not in sources:
-                        need(table, record_id, f"{path}.source_id", span.source_id, "sources")
+                if record.recognitions:
+                    for path, span in _recognition_evidence(record):
+                        if span.source_id not in sources:
+                            need(table, record_id, f"{path}.source_id", span.source_id, "sources")
                 if record.section not in sections:
                     need(table, record_id, "section", record.section, "sections")
                 parent = record.parent_id

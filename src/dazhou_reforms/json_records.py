@@ -23,7 +23,7 @@ from typing import Any, get_origin
 from pydantic import BaseModel, ValidationError
 
 from dazhou_reforms import strict_json
-from dazhou_reforms.jsonl_lines import MAX_RECORD_SIZE, LineTooLong, read_lines
+from dazhou_reforms.jsonl_lines import MAX_RECORD_SIZE, LineTooLong, read_line_blocks, read_lines
 from dazhou_reforms.models import TABLES, Model
 from dazhou_reforms.origins import Origin
 from dazhou_reforms.problems import Problem
@@ -201,19 +201,22 @@ def validate_jsonl(
     fast_valid = 0  # counted here, not in counts: this loop is the hot path
     with path.open("rb") as stream:
         try:
-            for number, data, terminated in read_lines(stream, max_size):
-                if type(data) is bytes:
-                    try:
-                        record = fast(data)
-                    except ValidationError:
-                        pass
-                    else:
-                        keys = count(record)
-                        if data.count(b":") == keys or keys_unique(data, record, keys):
-                            add(table, record, (display, number))
-                            fast_valid += 1
-                            continue
-                careful.line(number, data, terminated)
+            for first, lines, terminated in read_line_blocks(stream, max_size):
+                number = first - 1
+                for data in lines:
+                    number += 1
+                    if type(data) is bytes:
+                        try:
+                            record = fast(data)
+                        except ValidationError:
+                            pass
+                        else:
+                            keys = count(record)
+                            if data.count(b":") == keys or keys_unique(data, record, keys):
+                                add(table, record, (display, number))
+                                fast_valid += 1
+                                continue
+                    careful.line(number, data, terminated or number < first + len(lines) - 1)
         except StopFile:
             pass
     counts.records += fast_valid

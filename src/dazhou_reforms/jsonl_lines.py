@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, cast
 
 #: The documented default maximum size of one record (one line), in bytes.
 MAX_RECORD_SIZE = 16 * 1024 * 1024
@@ -32,6 +32,18 @@ def read_lines(
     A file that ends with LF has no extra empty last line; one that does not yields its last line
     with ``False``. Memory: at most ``max_size + chunk_size`` bytes, whatever the file size.
     """
+    for first, lines, terminated in read_line_blocks(stream, max_size, chunk_size):
+        last = len(lines) - 1
+        for offset, line in enumerate(lines):
+            yield first + offset, line, terminated or offset < last
+
+
+def read_line_blocks(
+    stream: BinaryIO, max_size: int = MAX_RECORD_SIZE, chunk_size: int = CHUNK_SIZE
+) -> Iterator[tuple[int, list[bytes | LineTooLong], bool]]:
+    """The lines of :func:`read_lines` a chunk at a time: ``(number of the first, lines, the last
+    ends with LF)``, for loops that want no generator step a line. Only the file's last line can
+    lack its LF."""
     number = 0
     pending: list[bytes] = []  # pieces of the line being read, across chunks
     pending_size = 0
@@ -46,28 +58,31 @@ def read_lines(
                 skipped += len(chunk)
                 continue
             number += 1
-            yield number, LineTooLong(skipped + end), True
+            yield number, [LineTooLong(skipped + end)], True
             skipped = -1
             chunk = chunk[end + 1 :]
-        lines = chunk.split(b"\n")
-        last = lines.pop()
-        if lines and pending:
-            pending.append(lines[0])
-            lines[0] = b"".join(pending)
+        parts = chunk.split(b"\n")
+        last = parts.pop()
+        if parts and pending:
+            pending.append(parts[0])
+            parts[0] = b"".join(pending)
             pending, pending_size = [], 0
-        for line in lines:
-            number += 1
-            yield number, (line if len(line) <= max_size else LineTooLong(len(line))), True
+        if parts:
+            if max(map(len, parts)) > max_size:
+                yield number + 1, [p if len(p) <= max_size else LineTooLong(len(p)) for p in parts], True
+            else:
+                yield number + 1, cast(list[bytes | LineTooLong], parts), True
+            number += len(parts)
         if last:
             pending.append(last)
             pending_size += len(last)
             if pending_size > max_size:
                 skipped, pending, pending_size = pending_size, [], 0
     if skipped >= 0:
-        yield number + 1, LineTooLong(skipped), False
+        yield number + 1, [LineTooLong(skipped)], False
     elif pending:
         line = b"".join(pending)
-        yield number + 1, (line if len(line) <= max_size else LineTooLong(len(line))), False
+        yield number + 1, [line if len(line) <= max_size else LineTooLong(len(line))], False
 
 
 def estimate_lines(stream: BinaryIO, size: int, sample: int = 64 * 1024) -> int:
