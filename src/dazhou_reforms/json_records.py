@@ -23,7 +23,15 @@ from typing import Any, get_origin
 from pydantic import BaseModel, ValidationError
 
 from dazhou_reforms import strict_json
-from dazhou_reforms.jsonl_lines import MAX_RECORD_SIZE, LineTooLong, read_line_blocks, read_lines
+from dazhou_reforms.jsonl_lines import (
+    MAX_RECORD_SIZE,
+    NEWLINE,
+    LineTooLong,
+    line_chunk,
+    open_lines,
+    read_lines,
+    rest_of_line,
+)
 from dazhou_reforms.models import TABLES, Model
 from dazhou_reforms.origins import Origin
 from dazhou_reforms.problems import Problem
@@ -199,24 +207,30 @@ def validate_jsonl(
     careful = _Careful(model, table, display, pool, report, counts, max_size)
     add = pool.add
     fast_valid = 0  # counted here, not in counts: this loop is the hot path
-    with path.open("rb") as stream:
+    chunk = line_chunk(max_size)
+    with open_lines(path) as stream:
+        readline = stream.readline
+        number = 0
         try:
-            for first, lines, terminated in read_line_blocks(stream, max_size):
-                number = first - 1
-                for data in lines:
-                    number += 1
-                    if type(data) is bytes:
-                        try:
-                            record = fast(data)
-                        except ValidationError:
-                            pass
-                        else:
-                            keys = count(record)
-                            if data.count(b":") == keys or keys_unique(data, record, keys):
-                                add(table, record, (display, number))
-                                fast_valid += 1
-                                continue
-                    careful.line(number, data, terminated or number < first + len(lines) - 1)
+            # read_lines inlined: the line keeps its LF (white space to JSON) until the careful path
+            while data := readline(chunk):
+                number += 1
+                if data[-1] == NEWLINE:
+                    try:
+                        record = fast(data)
+                    except ValidationError:
+                        pass
+                    else:
+                        keys = count(record)
+                        if data.count(b":") == keys or keys_unique(data, record, keys):
+                            add(table, record, (display, number))
+                            fast_valid += 1
+                            continue
+                    careful.line(number, data[:-1], True)
+                elif len(data) < chunk:
+                    careful.line(number, data, False)  # the last line, without LF
+                else:  # a line longer than a chunk: rare, and never fast
+                    careful.line(number, *rest_of_line(stream, data, max_size, chunk))
         except StopFile:
             pass
     counts.records += fast_valid
@@ -526,7 +540,7 @@ def stream_ids(path: Path, fmt: str, max_size: int = MAX_RECORD_SIZE) -> Iterato
             if isinstance(value, dict) and isinstance(value.get("id"), str):
                 yield value["id"], _line_column(starts, parsed.positions.get(prefix, 0))[0]
         return
-    with path.open("rb") as stream:
+    with open_lines(path) as stream:
         for number, data, _ in read_lines(stream, max_size):
             if not isinstance(data, bytes):
                 continue

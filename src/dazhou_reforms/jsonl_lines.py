@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import BinaryIO, cast
+from pathlib import Path
+from typing import BinaryIO
 
 #: The documented default maximum size of one record (one line), in bytes.
 MAX_RECORD_SIZE = 16 * 1024 * 1024
 CHUNK_SIZE = 1024 * 1024
+NEWLINE = ord("\n")
 
 
 @dataclass(frozen=True)
@@ -24,65 +26,70 @@ class LineTooLong:
     size: int
 
 
+def open_lines(path: Path) -> BinaryIO:
+    """``path`` opened for :func:`read_lines`: binary, with a buffer of ``CHUNK_SIZE``."""
+    return path.open("rb", buffering=CHUNK_SIZE)
+
+
 def read_lines(
     stream: BinaryIO, max_size: int = MAX_RECORD_SIZE, chunk_size: int = CHUNK_SIZE
 ) -> Iterator[tuple[int, bytes | LineTooLong, bool]]:
     """``(line number, bytes without the LF, ends with LF)`` for every line, the last one included.
 
     A file that ends with LF has no extra empty last line; one that does not yields its last line
-    with ``False``. Memory: at most ``max_size + chunk_size`` bytes, whatever the file size.
+    with ``False``. Memory: a line of up to ``max_size`` bytes (twice, while its pieces are joined)
+    and the stream's buffer, whatever the file size; a longer line is never held.
     """
-    for first, lines, terminated in read_line_blocks(stream, max_size, chunk_size):
-        last = len(lines) - 1
-        for offset, line in enumerate(lines):
-            yield first + offset, line, terminated or offset < last
-
-
-def read_line_blocks(
-    stream: BinaryIO, max_size: int = MAX_RECORD_SIZE, chunk_size: int = CHUNK_SIZE
-) -> Iterator[tuple[int, list[bytes | LineTooLong], bool]]:
-    """The lines of :func:`read_lines` a chunk at a time: ``(number of the first, lines, the last
-    ends with LF)``, for loops that want no generator step a line. Only the file's last line can
-    lack its LF."""
+    readline = stream.readline
+    chunk = line_chunk(max_size, chunk_size)
     number = 0
-    pending: list[bytes] = []  # pieces of the line being read, across chunks
-    pending_size = 0
-    skipped = -1  # >= 0 while skipping the rest of a line that is too long: its bytes so far
-    while True:
-        chunk = stream.read(chunk_size)
-        if not chunk:
-            break
-        if skipped >= 0:
-            end = chunk.find(b"\n")
-            if end < 0:
-                skipped += len(chunk)
-                continue
-            number += 1
-            yield number, [LineTooLong(skipped + end)], True
-            skipped = -1
-            chunk = chunk[end + 1 :]
-        parts = chunk.split(b"\n")
-        last = parts.pop()
-        if parts and pending:
-            pending.append(parts[0])
-            parts[0] = b"".join(pending)
-            pending, pending_size = [], 0
-        if parts:
-            if max(map(len, parts)) > max_size:
-                yield number + 1, [p if len(p) <= max_size else LineTooLong(len(p)) for p in parts], True
-            else:
-                yield number + 1, cast(list[bytes | LineTooLong], parts), True
-            number += len(parts)
-        if last:
-            pending.append(last)
-            pending_size += len(last)
-            if pending_size > max_size:
-                skipped, pending, pending_size = pending_size, [], 0
-    if skipped >= 0:
-        yield number + 1, [LineTooLong(skipped)], False
-    elif pending:
-        line = b"".join(pending)
-        yield number + 1, [line if len(line) <= max_size else LineTooLong(len(line))], False
+    while data := readline(chunk):
+        number += 1
+        if data[-1] == NEWLINE:
+            yield number, data[:-1], True
+        elif len(data) < chunk:
+            yield number, data, False
+        else:
+            yield number, *rest_of_line(stream, data, max_size, chunk)
+
+
+def line_chunk(max_size: int, chunk_size: int = CHUNK_SIZE) -> int:
+    """How much to ask ``readline`` for: a piece that ends with LF is then a whole line, and not too long."""
+    return min(chunk_size, max_size + 1)
+
+
+def rest_of_line(
+    stream: BinaryIO, head: bytes, max_size: int, chunk_size: int = CHUNK_SIZE
+) -> tuple[bytes | LineTooLong, bool]:
+    """A line of which ``head`` (``chunk_size`` bytes, no LF) is read: the line without its LF, or its
+    length if it has more than ``max_size`` bytes; and whether it ended with LF."""
+    size = len(head)
+    pieces = [head]
+    while size <= max_size and (part := stream.readline(chunk_size)):
+        if part[-1] == NEWLINE:
+            size += len(part) - 1
+            if size > max_size:
+                return LineTooLong(size), True
+            pieces.append(part[:-1])
+            return b"".join(pieces), True
+        size += len(part)
+        pieces.append(part)
+    if size <= max_size:
+        return b"".join(pieces), False  # the last line, without LF
+    pieces.clear()
+    return skip_long_line(stream, size, chunk_size)
+
+
+def skip_long_line(stream: BinaryIO, size: int, chunk_size: int = CHUNK_SIZE) -> tuple[LineTooLong, bool]:
+    """Read past the rest of a line of which ``size`` bytes (no LF among them) are read already.
+
+    Returns the line's length and whether it ended with LF; holds at most ``chunk_size`` bytes.
+    """
+    while part := stream.readline(chunk_size):
+        if part[-1] == NEWLINE:
+            return LineTooLong(size + len(part) - 1), True
+        size += len(part)
+    return LineTooLong(size), False
 
 
 def estimate_lines(stream: BinaryIO, size: int, sample: int = 64 * 1024) -> int:
