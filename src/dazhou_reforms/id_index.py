@@ -80,26 +80,43 @@ class IdIndex:
 
         Added again under a new tag, an id is found under both.
         """
-        whole = hash(item) & _ALL
-        home = whole & _LOW
-        fingerprint = ((whole >> 32) & _FINGERPRINT) or 1
-        mark = fingerprint << _TAG_BITS | tag
-        seen = False
-        slot = 0
-        for slots, capacity in self._tables:
-            slot = home % capacity
-            held = slots[slot]
-            while held:
-                if held == mark:
-                    return True
-                if held >> _TAG_BITS == fingerprint:
-                    seen = True
-                slot = slot + 1 if slot + 1 < capacity else 0
-                held = slots[slot]
-        if self._room == 0:
-            self._extend(2 * self._count)
-            slot = home % self._tables[-1][1]  # a new table is empty
-        self._tables[-1][0][slot] = mark
-        self._count += 1
-        self._room -= 1
+        return bool(self.add_many([item], tag))
+
+    def add_many(self, items: list[str], tag: int = 0) -> list[str]:
+        """Add every id of ``items`` with ``tag``; return those that were there already (see :meth:`add`).
+
+        One loop for a whole batch of a streamed file, its names looked up once.
+        """
+        if len(items) > self._room:
+            self._extend(max(2 * self._count, len(items)))
+        seen: list[str] = []
+        tables = self._tables
+        slots = tables[-1][0]
+        added = 0
+        for item in items:
+            whole = hash(item) & _ALL
+            home = whole & _LOW
+            fingerprint = ((whole >> 32) & _FINGERPRINT) or 1
+            mark = fingerprint << _TAG_BITS | tag
+            found = exact = False
+            for table, size in tables:
+                slot = home % size
+                held = table[slot]
+                while held:
+                    if held >> _TAG_BITS == fingerprint:
+                        found = True
+                        if held == mark:
+                            exact = True
+                            break
+                    slot = slot + 1 if slot + 1 < size else 0
+                    held = table[slot]
+                if exact:
+                    break
+            else:  # not there with this tag: into the free slot of the last table, where the probe ended
+                slots[slot] = mark
+                added += 1
+            if found:
+                seen.append(item)
+        self._count += added
+        self._room -= added
         return seen

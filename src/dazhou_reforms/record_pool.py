@@ -181,18 +181,18 @@ class RecordPool:
         if add and index is None:
             # sized for what is still to come (1.1: estimates are rough), or grown as it comes
             index = self.index = IdIndex(max(int(1.1 * self.expected), 2 * len(records)))
-        tag = TAGS.get(table, 0)
+        ids = [record_id for record in records if (record_id := getattr(record, "id", None)) is not None]
+        if index is not None:
+            if add:
+                self.suspects.update(index.add_many(ids, TAGS.get(table, 0)))
+            else:
+                self.suspects.update(record_id for record_id in ids if record_id in index)
         released = self._released_tables()
-        suspects = self.suspects
         problems = []
-        for record in records:
-            record_id = getattr(record, "id", None)
-            if record_id is None:
-                continue
-            if index is not None and (index.add(record_id, tag) if add else record_id in index):
-                suspects.add(record_id)
-            other = released.get(record_id)
-            if other is not None and other != table:
+        clashes = released.keys() & ids if released else set()
+        for record_id in [record_id for record_id in ids if record_id in clashes] if clashes else ():
+            other = released[record_id]
+            if other != table:
                 origin = Places({table: places})[(table, record_id)]
                 problems.append(
                     Problem(
