@@ -10,7 +10,7 @@ import json
 import tracemalloc
 from pathlib import Path
 
-from dazhou_reforms.jsonl_lines import MAX_RECORD_SIZE
+from dazhou_reforms.jsonl_lines import CHUNK_SIZE, MAX_RECORD_SIZE
 from dazhou_reforms.validation import Options, validate_paths
 
 RELEASE = Path(__file__).parent / "fixtures" / "validate" / "_release"
@@ -92,3 +92,16 @@ def test_a_line_longer_than_the_maximum_record_size_is_rejected_unread(tmp_path:
     assert [(p.code, p.line) for p in problems] == [("record-too-large", 2)]
     assert outcome.exit_code == 1  # type: ignore[attr-defined]
     assert peak < MAX_RECORD_SIZE + 4 * MB  # never the whole 48 MB line
+
+
+def test_a_valid_line_longer_than_a_read_chunk_is_still_read_whole_and_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "metrics.jsonl"
+    row = json.loads(metric_line(1))
+    row["note"] = ("A long note. " * (2 * CHUNK_SIZE // 13)).strip()  # the line spans three read chunks
+    with path.open("w", encoding="utf-8") as out:
+        out.write(metric_line(0))
+        out.write(json.dumps(row, ensure_ascii=False) + "\n")
+        out.write(metric_line(2).replace('"value":4690000.0', '"value":"4690000"'))
+    outcome = validate_paths([path], Options(release=RELEASE))
+    assert (outcome.records, outcome.valid_records) == (3, 2)
+    assert [(p.code, p.line) for p in outcome.problems] == [("wrong-type", 3)]

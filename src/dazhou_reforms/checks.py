@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
@@ -73,21 +73,6 @@ def _ids(records: Iterable[Model]) -> set[str]:
     return {record.id for record in records if isinstance(record, Record)}
 
 
-def evidence_of(record: Model) -> Iterator[tuple[str, Evidence]]:
-    """Every evidence span of a record with its field path, nested recognitions included."""
-    for index, span in enumerate(getattr(record, "evidence", ())):
-        yield f"evidence[{index}]", span
-    yield from _recognition_evidence(record)
-
-
-def _recognition_evidence(record: Model) -> Iterator[tuple[str, Evidence]]:
-    """The evidence spans of a reform's recognitions, with their field paths."""
-    if isinstance(record, Reform):
-        for r_index, recognition in enumerate(record.recognitions):
-            for index, span in enumerate(recognition.evidence):
-                yield f"recognitions[{r_index}].evidence[{index}]", span
-
-
 def check_unique_ids(tables: Tables, report: _Reporter) -> None:
     seen: dict[str, str] = {}
     for table, records in tables.items():
@@ -125,18 +110,24 @@ def check_unique_ids(tables: Tables, report: _Reporter) -> None:
             seen.setdefault(record_id, table)
 
 
-def check_references(
+def check_records(
     tables: Tables,
     report: _Reporter,
     known_ids: Mapping[str, AbstractSet[str]],
     resolve: Resolve | None = None,
 ) -> None:
-    """References resolve to a record of the tables, to ``known_ids`` (ids of records that failed
-    the schema count as present: no cascades) or, failing both, by ``resolve``.
+    """Every record on its own, in one pass (it runs on every record ``validate`` streams):
 
-    Hot loop (it runs on every record ``validate`` streams): one set lookup a reference; the field
-    path is only spelled out for a reference that does not resolve.
+    - ``unresolved-reference``: each reference names a record of the tables, an id of ``known_ids``
+      (ids of records that failed the schema count as present: no cascades) or, failing both, one
+      that ``resolve`` knows;
+    - ``quote-mismatch``: each evidence quote is the source text at its span;
+    - a metric's figures agree with its stated text (:func:`check_metric`).
+
+    The hot path is a set lookup a reference and a slice a quote; field paths and messages are
+    only made for a problem.
     """
+    texts = {s.id: s.text for s in tables.get("sources", ()) if isinstance(s, Source)}
 
     def known(table: str) -> set[str]:
         return _ids(tables.get(table, ())) | set(known_ids.get(table, ()))
@@ -161,19 +152,53 @@ def check_references(
             hint=f"add raw/{target}/{value}.toml or correct the id",
         )
 
+    def mismatch(table: str, record_id: str | None, path: str, span: Evidence, text: str) -> None:
+        found = text[span.start : span.end]
+        where = text.find(span.quote)
+        report.add(
+            table,
+            record_id,
+            "quote-mismatch",
+            f"source text [{span.start}:{span.end}] is not the quote",
+            path=f"{path}.quote",
+            value=span.quote,
+            expected=shorten(span.quote),
+            found=shorten(found),
+            hint=f"the quote occurs at start = {where}"
+            if where >= 0
+            else "the quote does not occur in the source: copy it exactly",
+        )
+
+    def spans(table: str, record_id: str | None, prefix: str, evidence: Sequence[Evidence]) -> None:
+        for index, span in enumerate(evidence):
+            text = texts.get(span.source_id)
+            if text is not None:
+                if text[span.start : span.end] != span.quote:
+                    mismatch(table, record_id, f"{prefix}evidence[{index}]", span, text)
+            elif record_id is not None and span.source_id not in sources:
+                need(table, record_id, f"{prefix}evidence[{index}].source_id", span.source_id, "sources")
+
     for table, records in tables.items():
         for record in records:
             record_id = getattr(record, "id", None)
+            evidence = getattr(record, "evidence", None)
+            if evidence:
+                # the loop of spans() inlined for the usual single span whose text is known
+                if len(evidence) == 1 and (text := texts.get((span := evidence[0]).source_id)) is not None:
+                    if text[span.start : span.end] != span.quote:
+                        mismatch(table, record_id, "evidence[0]", span, text)
+                else:
+                    spans(table, record_id, "", evidence)
             if record_id is None:
                 continue
-            for index, span in enumerate(getattr(record, "evidence", ())):
-                if span.source_id not in sources:
-                    need(table, record_id, f"evidence[{index}].source_id", span.source_id, "sources")
-            if isinstance(record, Reform):
-                if record.recognitions:
-                    for path, span in _recognition_evidence(record):
-                        if span.source_id not in sources:
-                            need(table, record_id, f"{path}.source_id", span.source_id, "sources")
+            if isinstance(record, Metric):
+                reform = record.reform_id
+                if reform is not None and reform not in reforms:
+                    need(table, record_id, "reform_id", reform, "reforms")
+                check_metric(record, report)
+            elif isinstance(record, Reform):
+                for index, recognition in enumerate(record.recognitions):
+                    spans(table, record_id, f"recognitions[{index}].", recognition.evidence)
                 if record.section not in sections:
                     need(table, record_id, "section", record.section, "sections")
                 parent = record.parent_id
@@ -187,10 +212,6 @@ def check_references(
                     if awarding is not None and awarding not in organizations:
                         path = f"recognitions[{index}].awarding_organization_id"
                         need(table, record_id, path, awarding, "organizations")
-            elif isinstance(record, Metric):
-                reform = record.reform_id
-                if reform is not None and reform not in reforms:
-                    need(table, record_id, "reform_id", reform, "reforms")
             elif isinstance(record, Section) and record.source_id not in sources:
                 need(table, record_id, "source_id", record.source_id, "sources")
 
@@ -217,39 +238,6 @@ def check_parent_cycles(tables: Tables, report: _Reporter) -> None:
                 break
             seen.append(current)
             current = parents[current]
-
-
-def check_evidence(tables: Tables, report: _Reporter) -> None:
-    texts = {s.id: s.text for s in tables.get("sources", ()) if isinstance(s, Source)}
-
-    def mismatch(table: str, record_id: str | None, path: str, span: Evidence, text: str) -> None:
-        found = text[span.start : span.end]
-        where = text.find(span.quote)
-        report.add(
-            table,
-            record_id,
-            "quote-mismatch",
-            f"source text [{span.start}:{span.end}] is not the quote",
-            path=f"{path}.quote",
-            value=span.quote,
-            expected=shorten(span.quote),
-            found=shorten(found),
-            hint=f"the quote occurs at start = {where}"
-            if where >= 0
-            else "the quote does not occur in the source: copy it exactly",
-        )
-
-    for table, records in tables.items():
-        for record in records:
-            for index, span in enumerate(getattr(record, "evidence", ())):
-                text = texts.get(span.source_id)  # None: reported as unresolved-reference
-                if text is not None and text[span.start : span.end] != span.quote:
-                    mismatch(table, getattr(record, "id", None), f"evidence[{index}]", span, text)
-            if isinstance(record, Reform) and record.recognitions:
-                for path, span in _recognition_evidence(record):
-                    text = texts.get(span.source_id)
-                    if text is not None and text[span.start : span.end] != span.quote:
-                        mismatch(table, record.id, path, span, text)
 
 
 def check_sections(tables: Tables, report: _Reporter) -> None:
@@ -456,18 +444,14 @@ def check_dataset(
     """Run every collection check; return all problems (empty when the records are consistent).
 
     ``known_ids`` and ``resolve``: ids references may name beyond ``tables`` (see
-    :func:`check_references`).
+    :func:`check_records`).
     """
     report = _Reporter(origins or {})
     check_unique_ids(tables, report)
-    check_references(tables, report, known_ids or {}, resolve)
+    check_records(tables, report, known_ids or {}, resolve)
     check_parent_cycles(tables, report)
-    check_evidence(tables, report)
     check_sections(tables, report)
     check_sources(tables, report)
-    for metric in tables.get("metrics", ()):
-        if isinstance(metric, Metric):
-            check_metric(metric, report)
     if "vocabularies" in tables and vocabulary_files is not None:
         check_vocabularies(tables, report, vocabulary_files)
     return report.problems
