@@ -121,3 +121,24 @@ def test_the_fast_path_never_accepts_what_the_careful_path_rejects(
     except JsonError:
         careful, problems = None, []
     assert fast_ok == (careful is not None), problems
+
+
+def _release_reform() -> dict[str, Any]:
+    line = (Path(__file__).parent / "fixtures" / "validate" / "_release" / "reforms.jsonl").read_text("utf-8")
+    row: dict[str, Any] = json.loads(line.splitlines()[0])
+    return row
+
+
+def test_a_list_whose_items_fail_is_not_also_reported_empty() -> None:
+    row = _release_reform()
+    row["domains"] = ["not-a-domain"]
+    row["name_en"] = " padded"
+    record, problems = validate_record(TABLES["reforms"], row, Origin("reforms.jsonl", line=1))
+    assert record is None
+    assert [(p.code, p.path, p.message) for p in problems] == [
+        ("invalid-value", "name_en", "must not start or end with white space"),
+        ("invalid-code", "domains[0]", "`domains[0]` is not one of the allowed codes"),
+    ]
+    row["domains"] = []
+    _, problems = validate_record(TABLES["reforms"], row, Origin("reforms.jsonl", line=1))
+    assert ("empty-value", "domains") in [(p.code, p.path) for p in problems]

@@ -83,7 +83,7 @@ class RecordPool:
     index: IdIndex | None = None
     deferred: list[tuple[str, Model, Place]] = field(default_factory=list)
     suspects: set[str] = field(default_factory=set)
-    #: Records still to come, estimated (sizes the index when the first batch is checked).
+    #: Records the inputs are estimated to hold (sizes the index when the first batch is checked).
     expected: int = 0
     _released: dict[str, str] | None = None
 
