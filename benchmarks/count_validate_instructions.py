@@ -60,21 +60,16 @@ elif step in ("empty model", "model_validate_json"):
             for line in lines[table]:
                 model.model_validate_json(line)
 elif step == "schema stage":
-    from dazhou_reforms.json_records import validate_jsonl
+    sys.path.insert(0, sys.argv[4])
+    from bench_validate import stage_one
+    from dazhou_reforms import json_records, record_pool, validation_context  # noqa: F401 (stage_one)
     from dazhou_reforms.models import TABLES
-    from dazhou_reforms.record_pool import RecordPool
-    from dazhou_reforms.validation_context import Context
-
-    class Discard(RecordPool):
-        def add(self, table, record, place):
-            pass
 
     for table in files:
         TABLES[table].model_validate_json(lines[table][0])
     if go:
-        pool = Discard(Context(), print)
         for table, path in files.items():
-            validate_jsonl(path, path.name, table, pool, print)
+            stage_one(path, table)
 else:
     from dazhou_reforms.validation import Options, validate_paths
 
@@ -98,6 +93,7 @@ def instructions(step: str, work: Path, go: bool) -> int:
             step,
             str(work),
             "go" if go else "stop",
+            str(Path(__file__).resolve().parent),
         ],
         capture_output=True,
         text=True,

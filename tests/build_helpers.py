@@ -11,6 +11,7 @@ from click.testing import CliRunner, Result
 
 from dazhou_reforms._version import __version__
 from dazhou_reforms.build_command import build
+from raw_trees import copy_real_base
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "build"
@@ -19,9 +20,7 @@ RELEASE_DATE = "2026-11-26"
 
 def make_raw(root: Path) -> Path:
     """``root/raw``: the real sources, sections and vocabularies plus the fixture's records."""
-    raw = root / "raw"
-    for part in ("sources", "sections", "vocabularies"):
-        shutil.copytree(ROOT / "raw" / part, raw / part)
+    raw = copy_real_base(root / "raw")
     for part in ("organizations", "reforms", "metrics", "glossary"):
         shutil.copytree(FIXTURE / part, raw / part)
     return raw

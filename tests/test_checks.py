@@ -13,20 +13,10 @@ import pytest
 
 from dazhou_reforms.problems import sort_key
 from dazhou_reforms.raw_records import read_and_check
+from raw_trees import make_tree
 
-ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"
 FAILURES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("_"))
-
-
-def make_tree(tmp_path: Path, overlay: Path | None = None) -> Path:
-    raw = tmp_path / "raw"
-    for part in ("sources", "sections", "vocabularies"):
-        shutil.copytree(ROOT / "raw" / part, raw / part)
-    shutil.copytree(FIXTURES / "_base", raw, dirs_exist_ok=True)
-    if overlay is not None:
-        shutil.copytree(overlay, raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("expected.txt"))
-    return raw
 
 
 def report(raw: Path) -> str:

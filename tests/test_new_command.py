@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import tomllib
 from pathlib import Path
 
@@ -12,9 +11,7 @@ from click.testing import CliRunner
 from dazhou_reforms.new_command import fresh_id, new
 from dazhou_reforms.raw_records import read_and_check
 from dazhou_reforms.record_templates import render_template
-
-ROOT = Path(__file__).resolve().parents[1]
-CHECKS = Path(__file__).parent / "fixtures" / "checks"
+from raw_trees import make_tree
 
 #: What a contributor writes into each template: line as written -> line as filled in.
 FILLED = {
@@ -45,14 +42,6 @@ FILLED = {
         '  { quote = "" },': '  { quote = "地方改革创新研究院课题组 达州市委改革办" },',
     },
 }
-
-
-def make_tree(tmp_path: Path) -> Path:
-    raw = tmp_path / "raw"
-    for part in ("sources", "sections", "vocabularies"):
-        shutil.copytree(ROOT / "raw" / part, raw / part)
-    shutil.copytree(CHECKS / "_base", raw, dirs_exist_ok=True)
-    return raw
 
 
 def run(raw: Path, *args: str) -> tuple[int, str]:

@@ -12,20 +12,12 @@ from click.testing import CliRunner
 
 from dazhou_reforms.validate_command import validate
 from dazhou_reforms.validation import Options, validate_paths
+from raw_trees import make_tree
 
 ROOT = Path(__file__).resolve().parents[1]
 CHECKS = Path(__file__).parent / "fixtures" / "checks"
 RELEASE = Path(__file__).parent / "fixtures" / "validate" / "_release"
 SOURCE = ROOT / "raw" / "sources" / "dazhou-reform-article-2024-04-10.toml"
-
-
-def make_tree(tmp_path: Path) -> Path:
-    """A small valid raw/ tree: the real source, sections and vocabularies and a few records."""
-    raw = tmp_path / "raw"
-    for part in ("sources", "sections", "vocabularies"):
-        shutil.copytree(ROOT / "raw" / part, raw / part)
-    shutil.copytree(CHECKS / "_base", raw, dirs_exist_ok=True)
-    return raw
 
 
 def codes(paths: list[Path], **options: Any) -> list[tuple[str, str | None]]:
