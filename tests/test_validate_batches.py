@@ -108,3 +108,51 @@ def test_ids_of_invalid_records_still_count_as_present(tmp_path: Path) -> None:
     for size in (1, 1000):
         outcome = validate_paths([path], Options(release=RELEASE, batch_size=size))
         assert [p.code for p in outcome.problems] == ["invalid-code"]
+
+
+def test_lines_of_the_careful_path_keep_the_order_and_the_counts(tmp_path: Path) -> None:
+    """Valid lines wait in a buffer, lines the fast path cannot take go the careful way: every batch
+    size gives the same problems, at the same lines, and the same counts."""
+    base = released("reforms")[0]
+    rows = [reform(base, f"r-{n:02d}") for n in range(10)]
+    rows[3]["cap_major_topic"] = 11  # invalid: careful path
+    rows[6]["cap_major_topic"] = 22  # invalid: careful path
+    rows[8]["id"] = "r-02"  # a duplicate of a fast line, after careful ones
+    rows[5]["id"] = "r-01"  # a duplicate of a fast line, itself taken by the careful path:
+    rows[5]["name_en"] += ' ("a": b)'  # valid, but a `":` in a string and an escaped colon ...
+    lines = [json.dumps(row, ensure_ascii=False) for row in rows]
+    lines[5] = lines[5].replace('b)"', 'b\\u003a)"')  # ... so the key count cannot vouch for it
+    path = tmp_path / "reforms.jsonl"
+    path.write_text("\n".join(lines), encoding="utf-8")  # the last line has no LF: careful too
+    file = path.as_posix()
+    expected = {
+        ("invalid-code", file, 4, "r-03", "cap_major_topic"),
+        ("invalid-code", file, 7, "r-06", "cap_major_topic"),
+        ("duplicate-id", file, 6, "r-01", "id"),
+        ("duplicate-id", file, 9, "r-02", "id"),
+    }
+    for size in (1, 2, 3, 1000):
+        outcome = validate_paths([path], Options(release=RELEASE, batch_size=size))
+        assert summary(outcome) == expected, size
+        assert (outcome.records, outcome.valid_records) == (10, 8), size
+
+
+def test_the_first_batch_holds_batch_size_records_the_next_ones_fewer(tmp_path: Path) -> None:
+    """Up to batch_size records of a table are checked all at once (as build does); past that, in
+    smaller batches that stay in the processor's cache."""
+    from dazhou_reforms.models import Reform
+    from dazhou_reforms.record_pool import STREAM_BATCH_SIZE, RecordPool
+    from dazhou_reforms.validation_context import release_folder
+
+    context, problems = release_folder(RELEASE)
+    assert problems == []
+    base = Reform.model_validate_json(json.dumps(reform(released("reforms")[0], "r-0")))
+    pool = RecordPool(context, problems.extend, batch_size=300)
+    assert pool.room("reforms") == 300
+    records = [base.model_copy(update={"id": f"r-{n}"}) for n in range(299)]
+    pool.add_lines("reforms", records, "reforms.jsonl", list(range(1, 300)))
+    assert (pool.room("reforms"), len(pool.kept["reforms"])) == (1, 299)
+    pool.add("reforms", base.model_copy(update={"id": "r-299"}), ("reforms.jsonl", 300))
+    assert (pool.room("reforms"), len(pool.kept["reforms"])) == (STREAM_BATCH_SIZE, 0)
+    assert RecordPool(context, problems.extend, batch_size=3).room("reforms") == 3
+    assert problems == []

@@ -129,8 +129,9 @@ def check_records(
     """
     texts = {s.id: s.text for s in tables.get("sources", ()) if isinstance(s, Source)}
 
-    def known(table: str) -> set[str]:
-        return _ids(tables.get(table, ())) | set(known_ids.get(table, ()))
+    def known(table: str) -> AbstractSet[str]:
+        given = known_ids.get(table, frozenset())
+        return _ids(records) | given if (records := tables.get(table)) else given
 
     sources, sections, reforms, organizations = (
         known(table) for table in ("sources", "sections", "reforms", "organizations")
@@ -218,7 +219,8 @@ def check_records(
 
 def check_parent_cycles(tables: Tables, report: _Reporter) -> None:
     parents = {r.id: r.parent_id for r in tables.get("reforms", ()) if isinstance(r, Reform)}
-    for start in sorted(parents):
+    # only a reform whose parent is among them can start a cycle (most have none, or one elsewhere)
+    for start in sorted(start for start, parent in parents.items() if parent in parents):
         seen = [start]
         current = parents[start]
         while current is not None and current in parents:
@@ -258,11 +260,17 @@ def check_sections(tables: Tables, report: _Reporter) -> None:
             )
 
 
+@lru_cache(maxsize=16)
+def _sha256(text: str) -> str:
+    """SHA-256 of a text's UTF-8 (cached: ``validate`` checks the same source with every batch)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def check_sources(tables: Tables, report: _Reporter) -> None:
     for source in tables.get("sources", ()):
         if not isinstance(source, Source):
             continue
-        digest = hashlib.sha256(source.text.encode("utf-8")).hexdigest()
+        digest = _sha256(source.text)
         if digest != source.text_sha256:
             report.add(
                 "sources",

@@ -93,6 +93,30 @@ class IdIndex:
         tables = self._tables
         slots = tables[-1][0]
         added = 0
+        if len(tables) == 1:  # the usual case (sized up front): the loop below without its table loop
+            size = tables[0][1]
+            for item in items:
+                whole = hash(item) & _ALL
+                fingerprint = ((whole >> 32) & _FINGERPRINT) or 1
+                mark = fingerprint << _TAG_BITS | tag
+                slot = (whole & _LOW) % size
+                held = slots[slot]
+                found = False
+                while held:
+                    if held >> _TAG_BITS == fingerprint:
+                        found = True
+                        if held == mark:
+                            break
+                    slot = slot + 1 if slot + 1 < size else 0
+                    held = slots[slot]
+                else:
+                    slots[slot] = mark
+                    added += 1
+                if found:
+                    seen.append(item)
+            self._count += added
+            self._room -= added
+            return seen
         for item in items:
             whole = hash(item) & _ALL
             home = whole & _LOW

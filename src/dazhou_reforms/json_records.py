@@ -205,8 +205,27 @@ def validate_jsonl(
     count = key_counter(model)
     counts = FileCounts()
     careful = _Careful(model, table, display, pool, report, counts, max_size)
-    add = pool.add
-    fast_valid = 0  # counted here, not in counts: this loop is the hot path
+    # valid records wait in a buffer and go to the pool a buffer at a time, and always before a
+    # line of the careful path (which adds to the pool itself), so the pool sees the file's order
+    records: list[Model] = []
+    numbers: list[int] = []
+    keep, note = records.append, numbers.append
+    with_ids = "id" in model.model_fields
+
+    def hand_over() -> int:
+        """Give the buffer to the pool; return how many records the next buffer may hold."""
+        counts.records += len(records)
+        counts.valid += len(records)
+        if with_ids:
+            pool.add_lines(table, records, display, numbers)
+        else:
+            for record, number in zip(records, numbers, strict=True):
+                pool.add(table, record, (display, number))
+        records.clear()
+        numbers.clear()
+        return pool.room(table)
+
+    room = pool.room(table)
     chunk = line_chunk(max_size)
     with open_lines(path) as stream:
         readline = stream.readline
@@ -223,18 +242,22 @@ def validate_jsonl(
                     else:
                         keys = count(record)
                         if data.count(b":") == keys or keys_unique(data, record, keys):
-                            add(table, record, (display, number))
-                            fast_valid += 1
+                            keep(record)
+                            note(number)
+                            if len(records) >= room:
+                                room = hand_over()
                             continue
+                    room = hand_over()
                     careful.line(number, data[:-1], True)
                 elif len(data) < chunk:
+                    room = hand_over()
                     careful.line(number, data, False)  # the last line, without LF
                 else:  # a line longer than a chunk: rare, and never fast
+                    room = hand_over()
                     careful.line(number, *rest_of_line(stream, data, max_size, chunk))
         except StopFile:
             pass
-    counts.records += fast_valid
-    counts.valid += fast_valid
+    hand_over()
     careful.finish()
     return counts
 
