@@ -24,8 +24,8 @@ from dazhou_reforms.models import (
 )
 from dazhou_reforms.origins import Origin
 from dazhou_reforms.problems import Problem, shorten
-from dazhou_reforms.units import StatedQuantity, StatedQuantityError, parse_stated, standard_for
-from dazhou_reforms.vocabularies import VOCABULARIES, Unit
+from dazhou_reforms.units import StatedQuantityError, parse_stated, standard_for
+from dazhou_reforms.vocabularies import VOCABULARIES, Qualifier, Unit
 
 Tables = Mapping[str, Sequence[Model]]
 Origins = Mapping[tuple[str, str], Origin]
@@ -198,17 +198,19 @@ def check_records(
                     need(table, record_id, "reform_id", reform, "reforms")
                 check_metric(record, report)
             elif isinstance(record, Reform):
-                for index, recognition in enumerate(record.recognitions):
+                recognitions = record.recognitions
+                for index, recognition in enumerate(recognitions):
                     spans(table, record_id, f"recognitions[{index}].", recognition.evidence)
                 if record.section not in sections:
                     need(table, record_id, "section", record.section, "sections")
                 parent = record.parent_id
                 if parent is not None and parent not in reforms:
                     need(table, record_id, "parent_id", parent, "reforms")
-                for index, org in enumerate(record.organization_ids):
-                    if org not in organizations:
-                        need(table, record_id, f"organization_ids[{index}]", org, "organizations")
-                for index, recognition in enumerate(record.recognitions):
+                if not all(map(organizations.__contains__, record.organization_ids)):  # in C when all known
+                    for index, org in enumerate(record.organization_ids):
+                        if org not in organizations:
+                            need(table, record_id, f"organization_ids[{index}]", org, "organizations")
+                for index, recognition in enumerate(recognitions):
                     awarding = recognition.awarding_organization_id
                     if awarding is not None and awarding not in organizations:
                         path = f"recognitions[{index}].awarding_organization_id"
@@ -284,16 +286,99 @@ def check_sources(tables: Tables, report: _Reporter) -> None:
             )
 
 
+#: A problem of a metric's figures: code, message, path, value, expected, found, hint.
+FigureProblem = tuple[str, str, str, object, str | None, str | None, str | None]
+
+
 @lru_cache(maxsize=4096)
-def _figures(
-    value_as_stated: str, value: float, unit: Unit
-) -> tuple[StatedQuantity | StatedQuantityError, float, Unit]:
-    """The reading of a stated text and the standard value of (value, unit): pure, so cached."""
+def _figure_problems(
+    value_as_stated: str,
+    value: float,
+    unit: Unit,
+    qualifier: Qualifier,
+    value_standard: float,
+    unit_standard: Unit,
+    has_note: bool,
+) -> tuple[FigureProblem, ...]:
+    """What is wrong with a metric's figures (empty: they agree); pure, so cached: the same stated
+    text with the same figures is checked once (a large file repeats them)."""
     try:
         stated = parse_stated(value_as_stated)
     except StatedQuantityError as error:
-        return error, value, unit
-    return (stated, *standard_for(value, unit, stated))
+        return (
+            (
+                "stated-unreadable",
+                f"cannot read value_as_stated: {error}",
+                "value_as_stated",
+                value_as_stated,
+                None,
+                shorten(value_as_stated),
+                "write the figure as the article states it, e.g. 1491亿元, 第五, 5个工作日, 百亿级",
+            ),
+        )
+    standard_value, standard_unit = standard_for(value, unit, stated)
+    problems: list[FigureProblem] = []
+    if value != stated.as_float:
+        problems.append(
+            (
+                "value-mismatch",
+                "value disagrees with value_as_stated",
+                "value",
+                None,
+                f"{float(stated.value)!r} (from {value_as_stated})",
+                repr(value),
+                "multiply out 万 (1e4) and 亿 (1e8); keep the unit of the stated text",
+            )
+        )
+    if stated.unit is not None and stated.unit != unit:
+        problems.append(
+            (
+                "unit-mismatch",
+                "unit disagrees with value_as_stated",
+                "unit",
+                None,
+                f'"{stated.unit}" (from {value_as_stated})',
+                f'"{unit}"',
+                "the unit is the one the article states; explain doubts in `note`, do not convert",
+            )
+        )
+    if stated.unit is None and not has_note:
+        problems.append(
+            (
+                "unit-not-stated",
+                "the stated text has no unit, and no note says where the unit comes from",
+                "note",
+                value_as_stated,
+                "a note explaining the unit",
+                "no note",
+                f'add note = "…" explaining why the unit is {unit}',
+            )
+        )
+    if stated.qualifier != qualifier:
+        problems.append(
+            (
+                "qualifier-mismatch",
+                "qualifier disagrees with value_as_stated",
+                "qualifier",
+                None,
+                f'"{stated.qualifier}" (from {value_as_stated})',
+                f'"{qualifier}"',
+                None,
+            )
+        )
+    if unit_standard != standard_unit or value_standard != standard_value:
+        problems.append(
+            (
+                "value-mismatch",
+                "value_standard/unit_standard do not follow from value and unit",
+                "value_standard",
+                None,
+                f"{standard_value!r} {standard_unit}",
+                f"{value_standard!r} {unit_standard}",
+                None,
+            )
+        )
+    return tuple(problems)
 
 
 def check_metric(metric: Metric, report: _Reporter) -> None:
@@ -328,74 +413,19 @@ def check_metric(metric: Metric, report: _Reporter) -> None:
             expected=f"<= {metric.period_end}",
             found=str(metric.period_start),
         )
-    stated, standard_value, standard_unit = _figures(metric.value_as_stated, metric.value, metric.unit)
-    if isinstance(stated, StatedQuantityError):
-        error = stated
-        add(
-            "metrics",
-            metric.id,
-            "stated-unreadable",
-            f"cannot read value_as_stated: {error}",
-            path="value_as_stated",
-            value=metric.value_as_stated,
-            found=shorten(metric.value_as_stated),
-            hint="write the figure as the article states it, e.g. 1491亿元, 第五, 5个工作日, 百亿级",
-        )
-        return
-    if metric.value != stated.as_float:
-        add(
-            "metrics",
-            metric.id,
-            "value-mismatch",
-            "value disagrees with value_as_stated",
-            path="value",
-            expected=f"{float(stated.value)!r} (from {metric.value_as_stated})",
-            found=repr(metric.value),
-            hint="multiply out 万 (1e4) and 亿 (1e8); keep the unit of the stated text",
-        )
-    if stated.unit is not None and stated.unit != metric.unit:
-        add(
-            "metrics",
-            metric.id,
-            "unit-mismatch",
-            "unit disagrees with value_as_stated",
-            path="unit",
-            expected=f'"{stated.unit}" (from {metric.value_as_stated})',
-            found=f'"{metric.unit}"',
-            hint="the unit is the one the article states; explain doubts in `note`, do not convert",
-        )
-    if stated.unit is None and metric.note is None:
-        add(
-            "metrics",
-            metric.id,
-            "unit-not-stated",
-            "the stated text has no unit, and no note says where the unit comes from",
-            path="note",
-            value=metric.value_as_stated,
-            expected="a note explaining the unit",
-            found="no note",
-            hint=f'add note = "…" explaining why the unit is {metric.unit}',
-        )
-    if stated.qualifier != metric.qualifier:
-        add(
-            "metrics",
-            metric.id,
-            "qualifier-mismatch",
-            "qualifier disagrees with value_as_stated",
-            path="qualifier",
-            expected=f'"{stated.qualifier}" (from {metric.value_as_stated})',
-            found=f'"{metric.qualifier}"',
-        )
-    if metric.unit_standard != standard_unit or metric.value_standard != standard_value:
-        add(
-            "metrics",
-            metric.id,
-            "value-mismatch",
-            "value_standard/unit_standard do not follow from value and unit",
-            path="value_standard",
-            expected=f"{standard_value!r} {standard_unit}",
-            found=f"{metric.value_standard!r} {metric.unit_standard}",
-        )
+    figures = (
+        metric.value_as_stated,
+        metric.value,
+        metric.unit,
+        metric.qualifier,
+        metric.value_standard,
+        metric.unit_standard,
+        metric.note is not None,
+    )
+    # the cache answers "do they agree?"; a problem is worded afresh (0.0 and -0.0 share a key)
+    problems = _figure_problems(*figures) and _figure_problems.__wrapped__(*figures)
+    for code, message, path, value, expected, found, hint in problems:
+        add("metrics", metric.id, code, message, path, value, expected, found, hint)
 
 
 def check_vocabularies(tables: Tables, report: _Reporter, files: Mapping[str, Origin]) -> None:

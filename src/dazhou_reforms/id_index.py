@@ -17,12 +17,14 @@ from __future__ import annotations
 from array import array
 
 _LOAD = 0.5
-_LOW = 0xFFFFFFFF
-_ALL = 0xFFFFFFFFFFFFFFFF
 _TAG_BITS = 3
 #: Tags an index tells apart: 0 .. MAX_TAG.
 MAX_TAG = (1 << _TAG_BITS) - 1
-_FINGERPRINT = (1 << (32 - _TAG_BITS)) - 1
+#: The fingerprint bits of a slot, where they sit: bits 35..63 of an id's hash, shifted by 32 (the
+#: home slot is the hash modulo the table size, so the fingerprint uses other bits).
+_FINGERPRINT = 0xFFFFFFFF & ~MAX_TAG
+#: The fingerprint of a hash whose fingerprint bits are all 0 (a slot of 0 is empty).
+_NONZERO = MAX_TAG + 1
 
 
 class IdIndex:
@@ -62,14 +64,13 @@ class IdIndex:
 
     def has(self, item: str, tag: int | None) -> bool:
         """Whether ``item`` was added with ``tag`` (None: with any tag)."""
-        whole = hash(item) & _ALL
-        home = whole & _LOW
-        fingerprint = ((whole >> 32) & _FINGERPRINT) or 1  # a slot of 0 is empty
+        home = hash(item)
+        fingerprint = (home >> 32 & _FINGERPRINT) or _NONZERO
         for slots, capacity in self._tables:
             slot = home % capacity
             held = slots[slot]
             while held:
-                if held >> _TAG_BITS == fingerprint and (tag is None or held & MAX_TAG == tag):
+                if held & _FINGERPRINT == fingerprint and (tag is None or held & MAX_TAG == tag):
                     return True
                 slot = slot + 1 if slot + 1 < capacity else 0
                 held = slots[slot]
@@ -96,14 +97,14 @@ class IdIndex:
         if len(tables) == 1:  # the usual case (sized up front): the loop below without its table loop
             size = tables[0][1]
             for item in items:
-                whole = hash(item) & _ALL
-                fingerprint = ((whole >> 32) & _FINGERPRINT) or 1
-                mark = fingerprint << _TAG_BITS | tag
-                slot = (whole & _LOW) % size
+                home = hash(item)
+                fingerprint = (home >> 32 & _FINGERPRINT) or _NONZERO
+                mark = fingerprint | tag
+                slot = home % size
                 held = slots[slot]
                 found = False
                 while held:
-                    if held >> _TAG_BITS == fingerprint:
+                    if held & _FINGERPRINT == fingerprint:
                         found = True
                         if held == mark:
                             break
@@ -118,16 +119,15 @@ class IdIndex:
             self._room -= added
             return seen
         for item in items:
-            whole = hash(item) & _ALL
-            home = whole & _LOW
-            fingerprint = ((whole >> 32) & _FINGERPRINT) or 1
-            mark = fingerprint << _TAG_BITS | tag
+            home = hash(item)
+            fingerprint = (home >> 32 & _FINGERPRINT) or _NONZERO
+            mark = fingerprint | tag
             found = exact = False
             for table, size in tables:
                 slot = home % size
                 held = table[slot]
                 while held:
-                    if held >> _TAG_BITS == fingerprint:
+                    if held & _FINGERPRINT == fingerprint:
                         found = True
                         if held == mark:
                             exact = True
