@@ -14,12 +14,17 @@ real records (for references and source text). Then, in the same run, on the sam
                 per line); run on a --sample of lines, it is slow
   fastjsonschema + orjson, per line
   orjson.loads  per line: the parse-only ceiling
+  pydantic floor  ``model_validate_json`` per line of a model with no fields that keeps every key
+                (extra allowed): pydantic's own parse and object building, no validation at all --
+                the ceiling of any validator that builds the models per line, as issue 5 asks
 
 Peak RSS (ru_maxrss of the validate process) is measured on the large files, on a ~1 MB file and on
 a ~1 GB file (``--gigabyte-mb 0`` skips that one). Every figure is the median of ``--repeat``
 rounds, each running every method once.
 Targets (issue 5): validate >= 30x jsonschema, >= 2x fastjsonschema+orjson, >= 0.5x the parse-only
-ceiling; peak RSS < 64 MB on the large file and on the 1 GB file.
+ceiling; peak RSS < 64 MB on the large file and on the 1 GB file. The pydantic floor alone runs at
+about 0.4x the parse-only ceiling on this machine, before any validation: no validator built on
+model_validate_json per line can reach 0.5x of it.
 
     python benchmarks/bench_validate.py [--records 200000] [--repeat 5] [--sample 20000] [--gigabyte-mb 1024]
 """
@@ -258,6 +263,20 @@ def orjson_run(path: Path) -> int:
     return count
 
 
+def pydantic_floor_run(path: Path) -> int:
+    from pydantic import BaseModel, ConfigDict
+
+    class Anything(BaseModel):
+        model_config = ConfigDict(extra="allow")
+
+    validate = Anything.__pydantic_validator__.validate_json
+    count = 0
+    for line in lines_of(path):
+        validate(line)
+        count += 1
+    return count
+
+
 def median_rate(samples: list[tuple[float, int]]) -> float:
     return statistics.median(count / seconds for seconds, count in samples)
 
@@ -316,6 +335,7 @@ def main() -> None:
         ),
         "fastjsonschema + orjson": lambda: per_table(fastjsonschema_run),
         "orjson.loads (parse only)": lambda: per_table(lambda path, table: orjson_run(path)),
+        "pydantic floor (empty model)": lambda: per_table(lambda path, table: pydantic_floor_run(path)),
     }
     # Rounds, each running every method once: a slower or busier stretch of the machine then
     # weighs on all of them alike instead of on whichever ran during it.
@@ -341,6 +361,11 @@ def main() -> None:
             f"vs {label:<26} command {command / reference:6.2f}x, stage 1 {stage / reference:6.2f}x"
             f"   (target >= {target}x)"
         )
+    floor = results["pydantic floor (empty model)"]
+    print(
+        f"vs {'pydantic floor':<26} command {command / floor:6.2f}x, stage 1 {stage / floor:6.2f}x"
+        f"   (the floor itself: {floor / results['orjson.loads (parse only)']:.2f}x the parse-only ceiling)"
+    )
 
     small = work / "small" / "metrics.jsonl"
     small.parent.mkdir(exist_ok=True)
