@@ -66,15 +66,8 @@ class IdIndex:
         """Whether ``item`` was added with ``tag`` (None: with any tag)."""
         home = hash(item)
         fingerprint = (home >> 32 & _FINGERPRINT) or _NONZERO
-        for slots, capacity in self._tables:
-            slot = home % capacity
-            held = slots[slot]
-            while held:
-                if held & _FINGERPRINT == fingerprint and (tag is None or held & MAX_TAG == tag):
-                    return True
-                slot = slot + 1 if slot + 1 < capacity else 0
-                held = slots[slot]
-        return False
+        found, exact = _find(self._tables, home, fingerprint, fingerprint | (tag or 0))
+        return found if tag is None else exact
 
     def add(self, item: str, tag: int = 0) -> bool:
         """Add ``item`` with ``tag``; True if it (or an id with the same fingerprint) was there already.
@@ -91,18 +84,18 @@ class IdIndex:
         if len(items) > self._room:
             self._extend(max(2 * self._count, len(items)))
         seen: list[str] = []
-        tables = self._tables
-        slots = tables[-1][0]
+        *older, (slots, size) = self._tables  # ids go into the last table; older ones are full
         added = 0
-        if len(tables) == 1:  # the usual case (sized up front): the loop below without its table loop
-            size = tables[0][1]
-            for item in items:
-                home = hash(item)
-                fingerprint = (home >> 32 & _FINGERPRINT) or _NONZERO
-                mark = fingerprint | tag
+        for item in items:
+            home = hash(item)
+            fingerprint = (home >> 32 & _FINGERPRINT) or _NONZERO
+            mark = fingerprint | tag
+            found = exact = False
+            if older:  # only when the index had to grow: the usual case is one table
+                found, exact = _find(older, home, fingerprint, mark)
+            if not exact:
                 slot = home % size
                 held = slots[slot]
-                found = False
                 while held:
                     if held & _FINGERPRINT == fingerprint:
                         found = True
@@ -110,37 +103,27 @@ class IdIndex:
                             break
                     slot = slot + 1 if slot + 1 < size else 0
                     held = slots[slot]
-                else:
+                else:  # not there with this tag: into the free slot where the probe ended
                     slots[slot] = mark
                     added += 1
-                if found:
-                    seen.append(item)
-            self._count += added
-            self._room -= added
-            return seen
-        for item in items:
-            home = hash(item)
-            fingerprint = (home >> 32 & _FINGERPRINT) or _NONZERO
-            mark = fingerprint | tag
-            found = exact = False
-            for table, size in tables:
-                slot = home % size
-                held = table[slot]
-                while held:
-                    if held & _FINGERPRINT == fingerprint:
-                        found = True
-                        if held == mark:
-                            exact = True
-                            break
-                    slot = slot + 1 if slot + 1 < size else 0
-                    held = table[slot]
-                if exact:
-                    break
-            else:  # not there with this tag: into the free slot of the last table, where the probe ended
-                slots[slot] = mark
-                added += 1
             if found:
                 seen.append(item)
         self._count += added
         self._room -= added
         return seen
+
+
+def _find(tables: list[tuple[array[int], int]], home: int, fingerprint: int, mark: int) -> tuple[bool, bool]:
+    """In ``tables``: is there a slot of this fingerprint (any tag), and one holding ``mark`` exactly?"""
+    found = False
+    for slots, size in tables:
+        slot = home % size
+        held = slots[slot]
+        while held:
+            if held & _FINGERPRINT == fingerprint:
+                if held == mark:
+                    return True, True
+                found = True
+            slot = slot + 1 if slot + 1 < size else 0
+            held = slots[slot]
+    return found, False
