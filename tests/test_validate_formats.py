@@ -90,8 +90,10 @@ def test_github_annotations_escape_what_the_syntax_needs() -> None:
         "::error file=x.jsonl,line=4,col=2,title=unknown-field::unknown field `nme` (record r-1, field nme)"
         '%0Afound: "a: b, c"%0Ahint: did you mean `name_en`?'
     )
-    odd = Problem("not-utf8", "100% wrong\r\nreally", "dir,with:odd.jsonl")
-    assert github_line(odd) == "::error file=dir%2Cwith%3Aodd.jsonl,title=not-utf8::100%25 wrong%0D%0Areally"
+    odd = Problem("not-utf8", "100% wrong", "dir,with:odd.jsonl", hint="one\ntwo")
+    assert github_line(odd) == (
+        "::error file=dir%2Cwith%3Aodd.jsonl,title=not-utf8::100%25 wrong%0Ahint: one\\ntwo"
+    )
     assert (
         render_github(OUTCOME).splitlines()[-1]
         == "2 problem(s) (1 parse, 1 schema) in 5 record(s) in 1 file(s)"
@@ -134,3 +136,28 @@ def test_the_readme_documents_every_code() -> None:
     if "dazhou-reforms validate" not in readme:
         pytest.skip("the README section on `validate` is not merged yet")
     assert [code for code in ERROR_CODES if f"`{code}`" not in readme] == []
+
+
+def test_reports_print_what_a_record_holds_as_bounded_printable_lines(tmp_path: Path) -> None:
+    """An id or a key may be any string: a report never prints control characters (a terminal would
+    run an escape sequence, a newline would fake a line or an annotation) nor a huge value."""
+    hostile = "x\x1b[2J\n::error::fake\u2028"
+    lines = [
+        json.dumps({"id": hostile, "k" * 100_000: 1}),
+        json.dumps({"id": "a" * 200_000, "evidence": []}),
+    ]
+    path = tmp_path / "metrics.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    runner = CliRunner()
+    for form in ("text", "github", "json"):
+        result = runner.invoke(validate, [str(path), "--no-release", "--format", form])
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert len(result.output) < 40_000, (form, len(result.output))
+        assert "\x1b" not in result.output and "\u2028" not in result.output
+        assert not any(line.startswith("::error::fake") for line in result.output.splitlines())
+        if form != "json":  # JSON escapes them itself
+            assert "x\\x1b[2J\\n::error::fake\\u2028" in result.output
+    shown = Problem("unknown-field", "m", record_id="a" * 200, path="b" * 500, found="c" * 9000).shown()
+    assert (len(shown.record_id or ""), len(shown.path or ""), len(shown.found or "")) == (80, 160, 2000)
+    assert Problem("x", "plain").shown() == Problem("x", "plain")

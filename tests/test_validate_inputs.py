@@ -54,6 +54,23 @@ def test_a_raw_tree_gives_the_same_problems_as_the_checks(tmp_path: Path) -> Non
     )
 
 
+def test_a_file_too_deep_or_too_long_to_parse_does_not_hide_the_other_problems_of_a_tree(
+    tmp_path: Path,
+) -> None:
+    """Python's TOML parser fails on these with RecursionError and ValueError, not a syntax error."""
+    raw = make_tree(tmp_path)
+    shutil.copytree(CHECKS / "unit-mismatch", raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.txt"))
+    (raw / "metrics" / "deep.toml").write_text('id = "deep"\nnote = ' + "[" * 10_000 + "]" * 10_000 + "\n")
+    (raw / "metrics" / "digits.toml").write_text('id = "digits"\n\nvalue = ' + "9" * 10_000 + "\n")
+    outcome = validate_paths([raw], Options(use_release=False))
+    assert [(p.code, p.file, p.line) for p in outcome.problems] == [
+        ("too-deep", "raw/metrics/deep.toml", 2),
+        ("number-too-long", "raw/metrics/digits.toml", 3),
+        ("unit-mismatch", "raw/metrics/investment-total.toml", 6),
+    ]
+    assert outcome.exit_code == 1
+
+
 def _only(raw: Path) -> str:
     return next(p.name for p in (CHECKS / "quote-not-found" / "reforms").iterdir())
 

@@ -6,10 +6,24 @@ Frictionless error codes; tools may match on them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 MAX_SHOWN = 80
+#: Longest message, expected, found or hint a report shows (the values in them are shortened already;
+#: this bounds what a record's own text, such as a key name, could add).
+MAX_TEXT = 2000
+#: Characters a report never prints as they are: control characters (a terminal would act on
+#: escape sequences, a newline would split the report or start a fake annotation line) and the
+#: Unicode line and paragraph separators.
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str, limit: int = MAX_TEXT) -> str:
+    """``text`` with control characters escaped (``\\x1b``, ``\\n``) and cut at ``limit`` characters."""
+    text = _UNPRINTABLE.sub(lambda match: repr(match.group())[1:-1], text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def shorten(value: object, limit: int = MAX_SHOWN) -> str:
@@ -36,6 +50,17 @@ class Problem:
     found: str | None = None
     hint: str | None = None
 
+    def shown(self) -> Problem:
+        """This problem as reports print it: bounded single lines, whatever the record held (a
+        record id, a key in the field path, a file name may be any string)."""
+        limits = {"record_id": MAX_SHOWN, "path": 2 * MAX_SHOWN}
+        changed: dict[str, Any] = {}
+        for name in ("message", "file", "record_id", "path", "expected", "found", "hint"):
+            value = getattr(self, name)
+            if isinstance(value, str) and (shown := printable(value, limits.get(name, MAX_TEXT))) != value:
+                changed[name] = shown
+        return replace(self, **changed) if changed else self
+
     def location(self) -> str:
         where = self.file or "<input>"
         if self.line is not None:
@@ -46,6 +71,8 @@ class Problem:
 
     def to_text(self) -> str:
         """``file:line: code: message [record id, field path]`` and indented details."""
+        if (shown := self.shown()) is not self:
+            return shown.to_text()
         head = f"{self.location()}: {self.code}: {self.message}"
         context = []
         if self.record_id:
@@ -64,7 +91,7 @@ class Problem:
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return asdict(self.shown())
 
 
 def sort_key(problem: Problem) -> tuple[str, int, int, str, str]:

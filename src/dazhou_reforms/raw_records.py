@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -35,6 +36,7 @@ from dazhou_reforms.models import TABLES, Model, Section, Source
 from dazhou_reforms.origins import Origin
 from dazhou_reforms.problems import Problem, shorten
 from dazhou_reforms.record_validation import validate_record
+from dazhou_reforms.strict_json import MAX_DEPTH, MAX_NUMBER_LENGTH
 from dazhou_reforms.units import StatedQuantityError, parse_stated, standard_for
 
 RECORD_TABLES = ("sources", "sections", "organizations", "reforms", "metrics", "glossary")
@@ -136,6 +138,17 @@ def read_toml(
     assert text is not None
     try:
         return tomllib.loads(text), origin, []
+    except RecursionError:  # tomllib's parser recurses once per level of nesting
+        line, column = _line_and_column(text, _DEEP)
+        problem = Problem(
+            "too-deep",
+            f"arrays or tables are nested more than {MAX_DEPTH} levels deep",
+            file,
+            line,
+            column,
+            hint="records are at most a few levels deep: check the brackets",
+        )
+        return None, origin, [problem]
     except tomllib.TOMLDecodeError as error:
         position = re.search(r"\(at line ([0-9]+), column ([0-9]+)\)", str(error))
         line = int(position.group(1)) if position else None
@@ -155,6 +168,31 @@ def read_toml(
                 )
             ],
         )
+    except ValueError:  # an integer too long for int() (Python refuses more than 4,300 digits)
+        line, column = _line_and_column(text, _LONG_NUMBER)
+        problem = Problem(
+            "number-too-long",
+            f"an integer too long to read (more than {sys.get_int_max_str_digits():,} digits)",
+            file,
+            line,
+            column,
+            hint="write the figure as an ordinary number",
+        )
+        return None, origin, [problem]
+
+
+#: More openings of arrays or inline tables in a row than records ever need.
+_DEEP = re.compile(rf"(?:[\[{{][ \t\r\n]*){{{MAX_DEPTH + 1}}}")
+_LONG_NUMBER = re.compile(rf"[+-]?[0-9][0-9_]{{{MAX_NUMBER_LENGTH},}}")
+
+
+def _line_and_column(text: str, pattern: re.Pattern[str]) -> tuple[int | None, int | None]:
+    """Line and column (from 1) of the first match of ``pattern`` in ``text``, if any."""
+    found = pattern.search(text)
+    if found is None:
+        return None, None
+    start = found.start()
+    return text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
 
 
 def resolve_evidence(

@@ -89,6 +89,7 @@ def _escape_property(text: str) -> str:
 
 def github_line(problem: Problem) -> str:
     """``::error file=…,line=…,col=…,title=…::message`` (details on further lines of the message)."""
+    problem = problem.shown()
     properties = []
     if problem.file:
         properties.append(f"file={_escape_property(problem.file)}")
