@@ -60,6 +60,7 @@ def test_the_filled_template_passes_the_reader(tmp_path: Path, kind: str) -> Non
     assert output.startswith(f"wrote {path.as_posix()}\n")
     text = path.read_text(encoding="utf-8")
     tomllib.loads(text)
+    assert f"#   dazhou-reforms validate {path.as_posix()}" in text.splitlines()  # the file it is in
     for written, filled in FILLED[kind].items():
         assert written in text.splitlines(), written
         text = text.replace(written, filled, 1)

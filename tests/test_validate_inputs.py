@@ -176,6 +176,12 @@ def test_max_errors_stops_early(tmp_path: Path) -> None:
     assert outcome.truncated
     everything = validate_paths([path], Options(use_release=False, max_errors=0))
     assert len(everything.problems) == 50 and not everything.truncated
+    runner = CliRunner()
+    result = runner.invoke(validate, [str(path), "--no-release", "--max-errors", "3", "--format", "json"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    report = json.loads(result.output)
+    assert report["summary"]["truncated"] is True
+    assert [p["line"] for p in report["schema_errors"] + report["parse_errors"]] == [1, 2, 3]
 
 
 def test_missing_and_present_paths_together_exit_2_and_report_both(tmp_path: Path) -> None:

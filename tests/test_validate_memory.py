@@ -105,3 +105,25 @@ def test_a_valid_line_longer_than_a_read_chunk_is_still_read_whole_and_accepted(
     outcome = validate_paths([path], Options(release=RELEASE))
     assert (outcome.records, outcome.valid_records) == (3, 2)
     assert [(p.code, p.line) for p in outcome.problems] == [("wrong-type", 3)]
+
+
+def test_the_command_on_a_large_file_reports_the_line_of_a_late_problem(tmp_path: Path) -> None:
+    """Through the command: a ~10 MB file whose last line repeats the first id; exit 1, the
+    duplicate at its line, no traceback."""
+    import json as json_module
+
+    from click.testing import CliRunner
+
+    from dazhou_reforms.validate_command import validate
+
+    path = tmp_path / "metrics.jsonl"
+    count = write_metrics(path, 10 * MB)
+    with path.open("a", encoding="utf-8") as out:
+        out.write(metric_line(0))
+    result = CliRunner().invoke(validate, [str(path), "--release", str(RELEASE), "--format", "json"])
+    assert "Traceback" not in result.output
+    assert result.exit_code == 1
+    report = json_module.loads(result.output)
+    assert report["summary"]["records"] == count + 1
+    found = [(p["code"], p["line"]) for p in report["check_errors"]]
+    assert found == [("duplicate-id", count + 1)]

@@ -262,6 +262,12 @@ def validate_jsonl(
     return counts
 
 
+def _space_before(text: str, offset: int) -> str:
+    """The white space that ends just before ``offset`` in ``text``."""
+    before = text[:offset]
+    return before[len(before.rstrip(" \t\r\n")) :]
+
+
 class _Careful:
     """The careful path for the lines the fast path did not accept."""
 
@@ -331,6 +337,12 @@ class _Careful:
                 code = "truncated-line"
                 message = "the last line ends in the middle of a record"
                 hint = "the file seems cut off: complete the record and end the file with a newline"
+            elif code == "json-syntax" and "\r" in _space_before(text, error.offset):
+                message = "a carriage return (CR) without a line feed ends a record; another follows"
+                hint = (
+                    "JSON Lines ends each record with LF (or CRLF); re-save the file with LF line "
+                    "endings (lines are counted by LF)"
+                )
             self.problem(
                 code,
                 message,

@@ -127,7 +127,7 @@ def render_template(kind: str, record_id: str, raw: Path | None = None) -> str:
     """The TOML text of a new record of ``kind`` (reform, metric, organization) with ``record_id``."""
     table = KINDS[kind]
     model = TABLES[table]
-    path = f"raw/{table}/{record_id}.toml"
+    path = ((raw or Path("raw")) / table / f"{record_id}.toml").as_posix()  # where `new` writes it
     head = [
         f"# A new {kind} ({model.__doc__ or ''}".rstrip() + ")",
         "# Fill in every field that is not commented out; uncomment the optional ones you need and delete",
