@@ -218,3 +218,23 @@ def test_validate_writes_nothing(tmp_path: Path) -> None:
     before = sorted((p, p.stat().st_mtime_ns) for p in tmp_path.rglob("*"))
     validate_paths([raw], Options(use_release=False))
     assert sorted((p, p.stat().st_mtime_ns) for p in tmp_path.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    ("encoding", "message"),
+    [
+        ("utf-16-le", "the file looks like UTF-16 (every other byte is zero), not UTF-8"),
+        ("utf-16-be", "the file looks like UTF-16 (every other byte is zero), not UTF-8"),
+        ("utf-32-le", "the file looks like UTF-32 (three bytes of every four are zero), not UTF-8"),
+        ("utf-32-be", "the file looks like UTF-32 (three bytes of every four are zero), not UTF-8"),
+        ("utf-32", "the file is UTF-32, not UTF-8"),
+        ("utf-16", "the file is UTF-16, not UTF-8"),
+    ],
+)
+def test_wide_encodings_are_named_and_the_file_is_not_read_on(
+    tmp_path: Path, encoding: str, message: str
+) -> None:
+    path = tmp_path / "metrics.jsonl"
+    path.write_bytes('{"id": "a"}\n{"id": "b"}\n{"id": "c"}\n'.encode(encoding))
+    outcome = validate_paths([path], Options(use_release=False))
+    assert [(p.code, p.line, p.message) for p in outcome.problems] == [("not-utf8", 1, message)]

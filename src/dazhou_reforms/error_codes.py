@@ -21,7 +21,7 @@ ERROR_CODES: dict[str, tuple[Kind, str]] = {
     "unknown-table": ("input", "the table of a file cannot be told from its name: pass --table"),
     "internal-error": ("input", "the validator failed on this input; please report it as a bug"),
     # The bytes are not well-formed text, JSON or TOML: exit 1.
-    "not-utf8": ("parse", "the bytes are not UTF-8 (GBK/GB18030 and UTF-16 are named in the hint)"),
+    "not-utf8": ("parse", "the bytes are not UTF-8 (GBK/GB18030, UTF-16 and UTF-32 are named)"),
     "utf8-bom": ("parse", "the file starts with a UTF-8 byte order mark"),
     "empty-file": ("parse", "the file holds no record"),
     "blank-line": ("parse", "an empty line between records of a JSON Lines file"),

@@ -73,20 +73,21 @@ def decode_utf8(data: bytes, file: str, normalize_newlines: bool = True) -> tupl
             found="EF BB BF",
             hint="re-save the file as UTF-8 without BOM",
         )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        wide = "UTF-32" if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else "UTF-16"
         return None, Problem(
             "not-utf8",
-            "the file is UTF-16, not UTF-8",
+            f"the file is {wide}, not UTF-8",
             file,
             1,
             expected="UTF-8",
-            found="UTF-16 byte order mark",
+            found=f"{wide} byte order mark",
             hint="re-save the file as UTF-8",
         )
-    if _looks_like_utf16(data):
+    if looks := _looks_wide(data):
         return None, Problem(
             "not-utf8",
-            "the file looks like UTF-16 (every other byte is zero), not UTF-8",
+            f"the file looks like {looks} ({_ZEROS[looks]}), not UTF-8",
             file,
             1,
             expected="UTF-8",
@@ -97,6 +98,7 @@ def decode_utf8(data: bytes, file: str, normalize_newlines: bool = True) -> tupl
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
+        in_line = error.start - data.rfind(b"\n", 0, error.start)
         hint = "re-save the file as UTF-8"
         try:
             data.decode("gb18030")
@@ -109,7 +111,7 @@ def decode_utf8(data: bytes, file: str, normalize_newlines: bool = True) -> tupl
             file,
             line,
             expected="UTF-8",
-            found=f"byte 0x{data[error.start]:02X} at offset {error.start}",
+            found=f"byte 0x{data[error.start]:02X}, byte {in_line} of its line",
             hint=hint,
         )
     if not normalize_newlines:
@@ -117,10 +119,18 @@ def decode_utf8(data: bytes, file: str, normalize_newlines: bool = True) -> tupl
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-def _looks_like_utf16(data: bytes) -> bool:
-    """UTF-16 without a byte order mark: ASCII characters come with a zero byte each."""
+#: The encodings whose text ``decode_utf8`` names: a file in one of them is not read further.
+WIDE_ENCODINGS = ("UTF-16", "UTF-32")
+_ZEROS = {"UTF-16": "every other byte is zero", "UTF-32": "three bytes of every four are zero"}
+
+
+def _looks_wide(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a byte order mark: ASCII characters come with one or three zero
+    bytes each."""
     head = data[:64]
-    return len(head) >= 4 and head.count(0) * 3 >= len(head)
+    if len(head) < 4 or head.count(0) * 3 < len(head):
+        return None
+    return "UTF-32" if head.count(0) * 3 >= len(head) * 2 else "UTF-16"
 
 
 def read_toml(
