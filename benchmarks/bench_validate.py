@@ -208,7 +208,7 @@ def schema_of(table: str) -> dict[str, Any]:
 def stage_one(path: Path, table: str) -> int:
     """The command's streaming schema stage alone: fast path, key count, careful path if needed."""
     from dazhou_reforms.json_records import validate_jsonl
-    from dazhou_reforms.record_pool import RecordPool
+    from dazhou_reforms.record_pool import STREAM_BATCH_SIZE, RecordPool
     from dazhou_reforms.validation import _rare_collections
     from dazhou_reforms.validation_context import Context
 
@@ -220,6 +220,9 @@ def stage_one(path: Path, table: str) -> int:
 
         def add_lines(self, table: str, records: Any, file: str, lines: Any) -> None:
             pass
+
+        def room(self, table: str) -> int:
+            return STREAM_BATCH_SIZE  # buffers as the command's, past its first batch
 
     pool = Discard(Context(), problems.extend)
     with _rare_collections():  # as the command runs it

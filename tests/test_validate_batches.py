@@ -27,19 +27,13 @@ def reform(base: dict[str, Any], new_id: str, **changes: Any) -> dict[str, Any]:
     return {**base, "id": new_id, "parent_id": None, **changes}
 
 
-@pytest.fixture
-def inputs(tmp_path: Path) -> list[Path]:
-    base = released("reforms")[0]
-    rows = [reform(base, f"r-{n:02d}") for n in range(20)]
-    rows[2]["parent_id"] = "r-17"  # a parent further on, in a later batch
-    rows[4]["parent_id"] = "r-99"  # no such reform
-    rows[6]["parent_id"] = "r-01"  # an earlier one
-    rows[15]["id"] = "r-03"  # the same id as an earlier batch
-    rows[8]["evidence"] = [{**base["evidence"][0], "quote": "not the source text"}]
-    rows[8]["evidence"][0]["end"] = rows[8]["evidence"][0]["start"] + len("not the source text")
-    metric_base = {
-        "id": "m-00",
-        "reform_id": "r-05",
+def metric(new_id: str, reform_id: str) -> dict[str, Any]:
+    """A valid metric (三 reforms, quoting 三 in the source) of ``reform_id``."""
+    text = released("sources")[0]["text"]
+    at = text.index("三")
+    return {
+        "id": new_id,
+        "reform_id": reform_id,
         "indicator_zh": "改革",
         "indicator_en": "Reforms",
         "value": 3.0,
@@ -55,13 +49,23 @@ def inputs(tmp_path: Path) -> list[Path]:
         "value_standard": 3.0,
         "unit_standard": "count",
         "note": "How many.",
-        "evidence": [],
+        "evidence": [
+            {"source_id": "dazhou-reform-article-2024-04-10", "start": at, "end": at + 1, "quote": "三"}
+        ],
     }
-    text = released("sources")[0]["text"]
-    at = text.index("三")
-    metric_base["evidence"] = [
-        {"source_id": "dazhou-reform-article-2024-04-10", "start": at, "end": at + 1, "quote": "三"}
-    ]
+
+
+@pytest.fixture
+def inputs(tmp_path: Path) -> list[Path]:
+    base = released("reforms")[0]
+    rows = [reform(base, f"r-{n:02d}") for n in range(20)]
+    rows[2]["parent_id"] = "r-17"  # a parent further on, in a later batch
+    rows[4]["parent_id"] = "r-99"  # no such reform
+    rows[6]["parent_id"] = "r-01"  # an earlier one
+    rows[15]["id"] = "r-03"  # the same id as an earlier batch
+    rows[8]["evidence"] = [{**base["evidence"][0], "quote": "not the source text"}]
+    rows[8]["evidence"][0]["end"] = rows[8]["evidence"][0]["start"] + len("not the source text")
+    metric_base = metric("m-00", "r-05")
     metrics = [{**metric_base, "id": f"m-{n:02d}"} for n in range(8)]
     metrics[3]["reform_id"] = "r-19"
     metrics[4]["reform_id"] = "r-55"  # no such reform
@@ -156,3 +160,39 @@ def test_the_first_batch_holds_batch_size_records_the_next_ones_fewer(tmp_path: 
     assert (pool.room("reforms"), len(pool.kept["reforms"])) == (STREAM_BATCH_SIZE, 0)
     assert RecordPool(context, problems.extend, batch_size=3).room("reforms") == 3
     assert problems == []
+
+
+def test_records_read_before_a_file_fails_midway_still_count(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A read error after some lines: the file is `unreadable`, and the valid records read before it
+    are still there for the references of the other files (no false unresolved-reference)."""
+    from contextlib import contextmanager
+
+    from dazhou_reforms import json_records
+
+    base = released("reforms")[0]
+    reforms = write(tmp_path / "reforms.jsonl", [reform(base, f"r-{n}") for n in range(5)])
+    metrics = write(tmp_path / "metrics.jsonl", [metric("m-0", "r-2")])
+    real_open = json_records.open_lines
+
+    @contextmanager
+    def failing_after_three_lines(path: Path) -> Any:
+        with real_open(path) as stream:
+            if path.name != "reforms.jsonl":
+                yield stream
+                return
+            lines = iter([stream.readline(), stream.readline(), stream.readline()])
+
+            class Failing:
+                def readline(self, size: int = -1) -> bytes:
+                    line = next(lines, None)
+                    if line is None:
+                        raise OSError(5, "Input/output error")
+                    return line
+
+            yield Failing()
+
+    monkeypatch.setattr(json_records, "open_lines", failing_after_three_lines)
+    outcome = validate_paths([reforms, metrics], Options(release=RELEASE))
+    assert [(p.code, p.file) for p in outcome.problems] == [("unreadable", reforms.as_posix())]

@@ -238,3 +238,16 @@ def test_wide_encodings_are_named_and_the_file_is_not_read_on(
     path.write_bytes('{"id": "a"}\n{"id": "b"}\n{"id": "c"}\n'.encode(encoding))
     outcome = validate_paths([path], Options(use_release=False))
     assert [(p.code, p.line, p.message) for p in outcome.problems] == [("not-utf8", 1, message)]
+
+
+def test_a_crlf_line_cut_short_is_not_taken_for_a_lone_cr(tmp_path: Path) -> None:
+    path = tmp_path / "metrics.jsonl"
+    path.write_bytes(b'{"id":"a","value":1\r\n{"id":"b"}\r\n')
+    outcome = validate_paths([path], Options(use_release=False))
+    first = outcome.problems[0]
+    assert (first.code, first.line, first.message) == (
+        "json-syntax",
+        1,
+        "the text ends before the JSON value does",
+    )
+    assert "carriage return" not in " ".join(p.message for p in outcome.problems)

@@ -214,23 +214,25 @@ def validate_jsonl(
 
     def hand_over() -> int:
         """Give the buffer to the pool; return how many records the next buffer may hold."""
-        counts.records += len(records)
-        counts.valid += len(records)
-        if with_ids:
-            pool.add_lines(table, records, display, numbers)
-        else:
-            for record, number in zip(records, numbers, strict=True):
-                pool.add(table, record, (display, number))
-        records.clear()
-        numbers.clear()
+        if records:
+            given, lines = records[:], numbers[:]
+            records.clear()  # first: what the pool does next may raise (--max-errors reached)
+            numbers.clear()
+            counts.records += len(given)
+            counts.valid += len(given)
+            if with_ids:
+                pool.add_lines(table, given, display, lines)
+            else:
+                for record, number in zip(given, lines, strict=True):
+                    pool.add(table, record, (display, number))
         return pool.room(table)
 
     room = pool.room(table)
     chunk = line_chunk(max_size)
-    with open_lines(path) as stream:
-        readline = stream.readline
-        number = 0
-        try:
+    try:
+        with open_lines(path) as stream:
+            readline = stream.readline
+            number = 0
             # read_lines inlined: the line keeps its LF (white space to JSON) until the careful path
             while data := readline(chunk):
                 number += 1
@@ -255,9 +257,10 @@ def validate_jsonl(
                 else:  # a line longer than a chunk: rare, and never fast
                     room = hand_over()
                     careful.line(number, *rest_of_line(stream, data, max_size, chunk))
-        except StopFile:
-            pass
-    hand_over()
+    except StopFile:
+        pass
+    finally:  # the valid records read so far reach the pool, even if reading stops midway
+        hand_over()
     careful.finish()
     return counts
 
@@ -337,7 +340,11 @@ class _Careful:
                 code = "truncated-line"
                 message = "the last line ends in the middle of a record"
                 hint = "the file seems cut off: complete the record and end the file with a newline"
-            elif code == "json-syntax" and "\r" in _space_before(text, error.offset):
+            elif (
+                code == "json-syntax"
+                and "\r" in _space_before(text, error.offset)
+                and text[error.offset :].strip()  # a record follows the CR (not a CRLF line cut short)
+            ):
                 message = "a carriage return (CR) without a line feed ends a record; another follows"
                 hint = (
                     "JSON Lines ends each record with LF (or CRLF); re-save the file with LF line "

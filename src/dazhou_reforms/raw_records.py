@@ -152,7 +152,7 @@ def read_toml(
         line, column = _line_and_column(text, _DEEP)
         problem = Problem(
             "too-deep",
-            f"arrays or tables are nested more than {MAX_DEPTH} levels deep",
+            "arrays or tables are nested too deeply to read",
             file,
             line,
             column,
