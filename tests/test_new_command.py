@@ -74,6 +74,26 @@ def test_the_unfilled_template_fails_with_hints(tmp_path: Path) -> None:
     problems = read_and_check(raw).problems
     assert {p.code for p in problems} >= {"empty-value", "invalid-code"}
     assert all(p.file == "raw/metrics/metric-1.toml" for p in problems)
+    # only what the contributor writes: not what the reader fills in from it (it could not)
+    assert sorted(p.path or "" for p in problems) == [
+        "evidence[0].quote",
+        "indicator_en",
+        "indicator_zh",
+        "qualifier",
+        "status",
+        "unit",
+        "value_as_stated",
+    ]
+
+
+def test_derived_fields_are_not_reported_missing_when_their_inputs_are_wrong(tmp_path: Path) -> None:
+    raw = make_tree(tmp_path)
+    path = raw / "metrics" / "investment-total.toml"
+    text = path.read_text(encoding="utf-8")
+    value_line = next(line for line in text.splitlines() if line.startswith("value = "))
+    path.write_text(text.replace(value_line, 'value = "5"'), encoding="utf-8")
+    problems = read_and_check(raw).problems
+    assert [(p.code, p.path) for p in problems] == [("wrong-type", "value")]
 
 
 def test_a_fresh_id_is_one_no_record_uses(tmp_path: Path) -> None:

@@ -38,6 +38,7 @@ from dazhou_reforms.problems import Problem, shorten
 from dazhou_reforms.record_validation import validate_record
 from dazhou_reforms.strict_json import MAX_DEPTH, MAX_NUMBER_LENGTH
 from dazhou_reforms.units import StatedQuantityError, parse_stated, standard_for
+from dazhou_reforms.vocabularies import VOCABULARIES
 
 RECORD_TABLES = ("sources", "sections", "organizations", "reforms", "metrics", "glossary")
 
@@ -209,7 +210,7 @@ def resolve_evidence(
     entry: Any, path: str, texts: dict[str, str], origin: Origin, record_id: str | None
 ) -> tuple[Any, list[Problem]]:
     """Fill in ``source_id``, ``start`` and ``end`` of a hand-written evidence entry."""
-    if not isinstance(entry, dict) or not isinstance(entry.get("quote"), str) or not entry["quote"]:
+    if not isinstance(entry, dict) or not _has_quote(entry):
         return entry, []  # the schema reports the shape
     quote: str = entry["quote"]
     line = origin.line_of(f"{path}.quote", quote)
@@ -307,10 +308,17 @@ def _near_miss_hint(text: str, quote: str) -> str:
     return "copy the quote from raw/sources/<source>.txt exactly"
 
 
+def _has_quote(entry: dict[str, Any]) -> bool:
+    return isinstance(entry.get("quote"), str) and bool(entry["quote"])
+
+
 def _resolve_all_evidence(
     data: dict[str, Any], texts: dict[str, str], origin: Origin, record_id: str | None
-) -> list[Problem]:
+) -> tuple[list[Problem], list[str]]:
+    """Resolve every evidence entry; the problems, and the paths (``evidence[0].``) of the entries
+    without a quote to resolve (the schema reports the quote)."""
     problems: list[Problem] = []
+    unquoted: list[str] = []
 
     def walk(node: Any, path: str) -> Any:
         if isinstance(node, dict):
@@ -322,6 +330,8 @@ def _resolve_all_evidence(
                     for index, entry in enumerate(value):
                         resolved, found = resolve_evidence(entry, f"{sub}[{index}]", texts, origin, record_id)
                         problems.extend(found)
+                        if isinstance(entry, dict) and not _has_quote(entry):
+                            unquoted.append(f"{sub}[{index}].")
                         entries.append(resolved)
                     out[key] = entries
                 else:
@@ -332,23 +342,32 @@ def _resolve_all_evidence(
         return node
 
     data.update(walk(data, ""))
-    return problems
+    return problems, unquoted
 
 
-def derive_metric_fields(data: dict[str, Any]) -> None:
-    """Fill ``value_standard``/``unit_standard`` from value and unit (checks.check_metric checks them)."""
+#: What the reader fills in: not reported missing when it could not (its inputs are reported).
+METRIC_DERIVED = ("value_standard", "unit_standard")
+EVIDENCE_DERIVED = ("source_id", "start", "end")
+
+
+def derive_metric_fields(data: dict[str, Any]) -> bool:
+    """Fill ``value_standard``/``unit_standard`` from value and unit (checks.check_metric checks them).
+
+    False when value or unit is not valid: the problems are theirs, not the derived fields'.
+    """
     value, unit = data.get("value"), data.get("unit")
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not isinstance(unit, str):
-        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or unit not in VOCABULARIES["unit"]:
+        return False
     try:
         stated = (
             parse_stated(data["value_as_stated"]) if isinstance(data.get("value_as_stated"), str) else None
         )
     except StatedQuantityError:
         stated = None
-    standard_value, standard_unit = standard_for(float(value), unit, stated)  # type: ignore[arg-type]
+    standard_value, standard_unit = standard_for(float(value), unit, stated)
     data.setdefault("value_standard", standard_value)
     data.setdefault("unit_standard", standard_unit)
+    return True
 
 
 def read_table_dir(
@@ -391,17 +410,24 @@ def read_record_file(
         dataset.problems.extend(_attach_source_text(data, path, origin))
         if isinstance(data.get("text"), str) and record_id:
             texts[record_id] = data["text"]
-    evidence_problems = _resolve_all_evidence(data, texts, origin, record_id)
+    evidence_problems, unquoted = _resolve_all_evidence(data, texts, origin, record_id)
     dataset.problems.extend(evidence_problems)
-    if table == "metrics":
-        derive_metric_fields(data)
+    # fields the reader fills in, and could not: their inputs' problems are reported instead
+    underived = {f"{entry}{name}" for entry in unquoted for name in EVIDENCE_DERIVED}
+    if table == "metrics" and not derive_metric_fields(data):
+        underived.update(METRIC_DERIVED)
     if table == "sections":
         data.setdefault("source_id", _first_source(data, texts))
         data.setdefault("start", _first_start(data))
         data.setdefault("end", 0)  # set once every section is read
     record, problems = validate_record(model, data, origin)
     unresolved = tuple(p.path.removesuffix("quote") for p in evidence_problems if p.path)
-    dataset.problems.extend(p for p in problems if not (p.path or "").startswith(unresolved or ("\0",)))
+    dataset.problems.extend(
+        p
+        for p in problems
+        if not (p.path or "").startswith(unresolved or ("\0",))
+        and not (p.code == "missing-field" and p.path in underived)
+    )
     if record_id is not None:
         dataset.origins[(table, record_id)] = origin
     if record is not None:
