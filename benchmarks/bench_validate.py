@@ -147,19 +147,16 @@ def write_until(path: Path, table: str, records: list[Any], size: int) -> int:
 # -- measurements --------------------------------------------------------------------------------
 
 
-#: The environment of the `validate` processes: as installed, with compiled bytecode (an
-#: environment that turns it off, PYTHONDONTWRITEBYTECODE, would make every run compile the package
-#: again, ~30 ms no installed copy pays); set by main() to a cache in the work folder.
-COMMAND_ENV: dict[str, str] | None = None
-
-
 def command_env(work: Path) -> dict[str, str]:
+    """The environment of the `validate` processes: as installed, with compiled bytecode (cached in
+    ``work``; an environment that turns it off, PYTHONDONTWRITEBYTECODE, would make every run compile
+    the package again, ~30 ms no installed copy pays)."""
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
     return env
 
 
-def run_validate(paths: list[Path], release: Path) -> tuple[float, int]:
+def run_validate(paths: list[Path], release: Path, env: dict[str, str]) -> tuple[float, int]:
     """Wall time (s) and peak RSS (KiB, from wait4: that process alone) of one `validate` process."""
     command = [
         sys.executable,
@@ -172,7 +169,7 @@ def run_validate(paths: list[Path], release: Path) -> tuple[float, int]:
     ]
     with tempfile.TemporaryFile() as output:
         start = time.perf_counter()
-        process = subprocess.Popen(command, stdout=output, stderr=output, env=COMMAND_ENV)
+        process = subprocess.Popen(command, stdout=output, stderr=output, env=env)
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - start
         if os.waitstatus_to_exitcode(status) != 0:
@@ -320,13 +317,12 @@ def main() -> None:
             count += done
         return seconds, int(count)
 
-    global COMMAND_ENV
-    COMMAND_ENV = command_env(work)
-    run_validate([work / "release" / "sections.jsonl"], release)  # compiles the bytecode once
+    env = command_env(work)
+    run_validate([work / "release" / "sections.jsonl"], release, env)  # compiles the bytecode once
     rss: list[int] = []
 
     def command() -> tuple[float, int]:
-        seconds, peak = run_validate(list(files.values()), release)
+        seconds, peak = run_validate(list(files.values()), release, env)
         rss.append(peak)
         return seconds, total
 
@@ -373,14 +369,14 @@ def main() -> None:
     small = work / "small" / "metrics.jsonl"
     small.parent.mkdir(exist_ok=True)
     write_until(small, "metrics", tables["metrics"], 1_000_000)
-    small_rss = statistics.median(run_validate([small], release)[1] for _ in range(args.repeat))
+    small_rss = statistics.median(run_validate([small], release, env)[1] for _ in range(args.repeat))
     print(f"\npeak RSS: {small_rss / 1024:6.1f} MB on a {small.stat().st_size / 1e6:.1f} MB file")
     print(f"peak RSS: {large_rss / 1024:6.1f} MB on the {size_mb:.0f} MB of the large files (target < 64 MB)")
     if args.gigabyte_mb:
         big = work / "big" / "metrics.jsonl"
         big.parent.mkdir(exist_ok=True)
         count = write_until(big, "metrics", tables["metrics"], args.gigabyte_mb * 1_000_000)
-        took, big_rss = run_validate([big], release)
+        took, big_rss = run_validate([big], release, env)
         print(
             f"peak RSS: {big_rss / 1024:6.1f} MB on a {big.stat().st_size / 1e6:.0f} MB file "
             f"of {count:,} records ({count / took:,.0f} records/s; one run) (target < 64 MB)"

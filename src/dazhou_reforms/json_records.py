@@ -35,7 +35,7 @@ from dazhou_reforms.jsonl_lines import (
 from dazhou_reforms.models import TABLES, Model
 from dazhou_reforms.origins import Origin
 from dazhou_reforms.problems import Problem
-from dazhou_reforms.raw_records import WIDE_ENCODINGS, decode_utf8
+from dazhou_reforms.raw_records import decode_utf8, wide_encoding
 from dazhou_reforms.record_pool import RecordPool
 from dazhou_reforms.record_validation import _model_in, validate_record
 
@@ -317,7 +317,7 @@ class _Careful:
         text, problem = decode_utf8(data, self.file, normalize_newlines=False)
         if problem is not None:
             self.counts.records += 1
-            if any(name in problem.message for name in WIDE_ENCODINGS):
+            if wide_encoding(data):
                 self.report([replace(problem, line=number)])
                 raise StopFile
             self.not_utf8.append(number)

@@ -71,23 +71,22 @@ class Problem:
 
     def to_text(self) -> str:
         """``file:line: code: message [record id, field path]`` and indented details."""
-        if (shown := self.shown()) is not self:
-            return shown.to_text()
-        head = f"{self.location()}: {self.code}: {self.message}"
+        shown = self.shown()
+        head = f"{shown.location()}: {shown.code}: {shown.message}"
         context = []
-        if self.record_id:
-            context.append(f"record {self.record_id}")
-        if self.path:
-            context.append(f"field {self.path}")
+        if shown.record_id:
+            context.append(f"record {shown.record_id}")
+        if shown.path:
+            context.append(f"field {shown.path}")
         if context:
             head += f" ({', '.join(context)})"
         lines = [head]
-        if self.expected is not None:
-            lines.append(f"  expected: {self.expected}")
-        if self.found is not None:
-            lines.append(f"  found:    {self.found}")
-        if self.hint is not None:
-            lines.append(f"  hint:     {self.hint}")
+        if shown.expected is not None:
+            lines.append(f"  expected: {shown.expected}")
+        if shown.found is not None:
+            lines.append(f"  found:    {shown.found}")
+        if shown.hint is not None:
+            lines.append(f"  hint:     {shown.hint}")
         return "\n".join(lines)
 
     def to_dict(self) -> dict[str, Any]:

@@ -74,25 +74,17 @@ def decode_utf8(data: bytes, file: str, normalize_newlines: bool = True) -> tupl
             found="EF BB BF",
             hint="re-save the file as UTF-8 without BOM",
         )
-    if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
-        wide = "UTF-32" if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")) else "UTF-16"
+    if wide := wide_encoding(data):
+        marked = data.startswith(_WIDE_MARKS)
         return None, Problem(
             "not-utf8",
-            f"the file is {wide}, not UTF-8",
+            f"the file is {wide}, not UTF-8"
+            if marked
+            else f"the file looks like {wide} ({_ZEROS[wide]}), not UTF-8",
             file,
             1,
             expected="UTF-8",
-            found=f"{wide} byte order mark",
-            hint="re-save the file as UTF-8",
-        )
-    if looks := _looks_wide(data):
-        return None, Problem(
-            "not-utf8",
-            f"the file looks like {looks} ({_ZEROS[looks]}), not UTF-8",
-            file,
-            1,
-            expected="UTF-8",
-            found="zero bytes between the characters",
+            found=f"{wide} byte order mark" if marked else "zero bytes between the characters",
             hint="re-save the file as UTF-8",
         )
     try:
@@ -120,14 +112,17 @@ def decode_utf8(data: bytes, file: str, normalize_newlines: bool = True) -> tupl
     return text.replace("\r\n", "\n").replace("\r", "\n"), None
 
 
-#: The encodings whose text ``decode_utf8`` names: a file in one of them is not read further.
-WIDE_ENCODINGS = ("UTF-16", "UTF-32")
+#: Byte order marks of UTF-32 (first: UTF-32 LE starts like UTF-16 LE) and UTF-16.
+_WIDE_MARKS = (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff", b"\xff\xfe", b"\xfe\xff")
 _ZEROS = {"UTF-16": "every other byte is zero", "UTF-32": "three bytes of every four are zero"}
 
 
-def _looks_wide(data: bytes) -> str | None:
-    """UTF-16 or UTF-32 without a byte order mark: ASCII characters come with one or three zero
-    bytes each."""
+def wide_encoding(data: bytes) -> str | None:
+    """ "UTF-16" or "UTF-32" if ``data`` is written in it (by its byte order mark, or by ASCII
+    characters that come with one or three zero bytes each), else None: such text is not read on."""
+    for mark in _WIDE_MARKS:
+        if data.startswith(mark):
+            return "UTF-32" if len(mark) == 4 else "UTF-16"
     head = data[:64]
     if len(head) < 4 or head.count(0) * 3 < len(head):
         return None

@@ -108,8 +108,7 @@ class RecordPool:
             origin = place if isinstance(place, Origin) else Origin(place[0], line=place[1])
             self.vocabulary_files = self.vocabulary_files or {}
             self.vocabulary_files.setdefault(str(getattr(record, "vocabulary", "")), origin)
-        if len(records) >= self._limit(table) and table not in WHOLE_TABLES:
-            self.flush(table)
+        self._flush_if_full(table)
 
     def room(self, table: str) -> int:
         """Records ``table`` takes before its batch is checked (``add_lines`` callers buffer this many)."""
@@ -129,6 +128,9 @@ class RecordPool:
         self.kept[table] += records
         ids = [getattr(record, "id", "") for record in records]
         self.places[table].update(zip(ids, zip(repeat(file), lines), strict=True))
+        self._flush_if_full(table)
+
+    def _flush_if_full(self, table: str) -> None:
         if len(self.kept[table]) >= self._limit(table) and table not in WHOLE_TABLES:
             self.flush(table)
 
