@@ -4,7 +4,7 @@ Prints medians (and min/max) of repeated runs:
 
 - in-process, with every library already imported: read + check raw/, render every file,
   write the release into a fresh folder (and each step alone);
-- whole process (`python -m dazhou_reforms.cli build` in a subprocess), and the same interpreter
+- whole process (`python -m dazhou_reforms.cli.main build` in a subprocess), and the same interpreter
   only importing what the build imports, so that the difference is the build's own work.
 
 Usage: python benchmarks/bench_build.py [--raw raw] [--runs 11]
@@ -22,9 +22,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 IMPORTS = (
-    "import dazhou_reforms.build_command, dazhou_reforms.raw_records, dazhou_reforms.release, "
-    "dazhou_reforms.croissant, dazhou_reforms.dataset_card, dazhou_reforms.frictionless_package, "
-    "dazhou_reforms.table_files, pyarrow, pyarrow.json, pyarrow.parquet"
+    "import dazhou_reforms.cli.build, dazhou_reforms.read.toml_tree, dazhou_reforms.release.write, "
+    "dazhou_reforms.release.croissant, dazhou_reforms.release.card, dazhou_reforms.release.frictionless, "
+    "dazhou_reforms.release.tables, pyarrow, pyarrow.json, pyarrow.parquet"
 )
 
 
@@ -59,9 +59,9 @@ def main() -> None:
     print(f"{'imports (once, in this process)':<52} {(time.perf_counter() - start) * 1000:8.1f} ms")
 
     from dazhou_reforms._version import __version__
-    from dazhou_reforms.dataset_metadata import ReleaseInfo
-    from dazhou_reforms.raw_records import read_and_check
-    from dazhou_reforms.release import render_release, write_release
+    from dazhou_reforms.read.toml_tree import read_and_check
+    from dazhou_reforms.release.metadata import ReleaseInfo
+    from dazhou_reforms.release.write import render_release, write_release
 
     release = ReleaseInfo(__version__, "2026-01-01")
     dataset = read_and_check(raw)
@@ -99,7 +99,7 @@ def main() -> None:
                 [
                     sys.executable,
                     "-m",
-                    "dazhou_reforms.cli",
+                    "dazhou_reforms.cli.main",
                     "build",
                     "--raw",
                     str(raw),
@@ -111,7 +111,7 @@ def main() -> None:
             ),
             runs,
         )
-        show("whole process: python -m dazhou_reforms.cli build", whole)
+        show("whole process: python -m dazhou_reforms.cli.main build", whole)
         show("whole process: python importing the same modules", imports_only)
         beyond = statistics.median(whole) - statistics.median(imports_only)
         print(f"{'whole process beyond imports (difference of medians)':<52} {beyond * 1000:8.1f} ms")

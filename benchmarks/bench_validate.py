@@ -5,7 +5,7 @@ release format (every key present, ``null`` where absent), derived from the real
 (shortened, under new ids): by default 100,000 of each, plus a mini release folder of the
 real records (for references and source text). Then, in the same run, on the same files:
 
-  validate      the command, as a fresh process (`python -m dazhou_reforms.cli validate ...`):
+  validate      the command, as a fresh process (`python -m dazhou_reforms.cli.main validate ...`):
                 schema of every record, then the collection checks (ids, references, quotes,
                 figures against their stated text) -- more work than the JSON Schema validators do
   stage 1       the command's per-line schema stage alone, in this process (what the JSON Schema
@@ -54,7 +54,7 @@ def release_line(row: dict[str, Any]) -> bytes:
 
 
 def real_records() -> dict[str, list[Any]]:
-    from dazhou_reforms.raw_records import read_and_check
+    from dazhou_reforms.read.toml_tree import read_and_check
 
     dataset = read_and_check(ROOT / "raw")
     if dataset.problems:
@@ -93,7 +93,7 @@ def shortened(table: str, row: dict[str, Any]) -> dict[str, Any]:
     keep the part of each quote around value_as_stated, and their note where the stated text has
     no unit (the check unit-not-stated requires it).
     """
-    from dazhou_reforms.units import parse_stated
+    from dazhou_reforms.schema.units import parse_stated
 
     row = dict(row)
     if table == "reforms":
@@ -161,7 +161,7 @@ def run_validate(paths: list[Path], release: Path, env: dict[str, str]) -> tuple
     command = [
         sys.executable,
         "-m",
-        "dazhou_reforms.cli",
+        "dazhou_reforms.cli.main",
         "validate",
         *map(str, paths),
         "--release",
@@ -197,17 +197,17 @@ def schema_of(table: str) -> dict[str, Any]:
     if committed.is_file():
         loaded: dict[str, Any] = json.loads(committed.read_text(encoding="utf-8"))
         return loaded
-    from dazhou_reforms.json_schema import table_json_schema
+    from dazhou_reforms.release.json_schema import table_json_schema
 
     return table_json_schema(table)
 
 
 def stage_one(path: Path, table: str) -> int:
     """The command's streaming schema stage alone: fast path, key count, careful path if needed."""
-    from dazhou_reforms.json_records import validate_jsonl
-    from dazhou_reforms.record_pool import STREAM_BATCH_SIZE, RecordPool
-    from dazhou_reforms.validation import _rare_collections
-    from dazhou_reforms.validation_context import Context
+    from dazhou_reforms.read.json_file import validate_jsonl
+    from dazhou_reforms.validate.context import Context
+    from dazhou_reforms.validate.engine import _rare_collections
+    from dazhou_reforms.validate.pool import STREAM_BATCH_SIZE, RecordPool
 
     problems: list[Any] = []
 

@@ -48,7 +48,7 @@ if step == "orjson.loads":
                 orjson.loads(line)
 elif step in ("empty model", "model_validate_json"):
     from pydantic import BaseModel, ConfigDict
-    from dazhou_reforms.models import TABLES
+    from dazhou_reforms.schema.models import TABLES
 
     class Empty(BaseModel):
         model_config = ConfigDict(extra="allow")
@@ -62,8 +62,9 @@ elif step in ("empty model", "model_validate_json"):
 elif step == "schema stage":
     sys.path.insert(0, sys.argv[4])
     from bench_validate import stage_one
-    from dazhou_reforms import json_records, record_pool, validation_context  # noqa: F401 (stage_one)
-    from dazhou_reforms.models import TABLES
+    from dazhou_reforms.read import json_file  # noqa: F401 (imported before stage_one is timed)
+    from dazhou_reforms.validate import context, pool  # noqa: F401
+    from dazhou_reforms.schema.models import TABLES
 
     for table in files:
         TABLES[table].model_validate_json(lines[table][0])
@@ -71,7 +72,7 @@ elif step == "schema stage":
         for table, path in files.items():
             stage_one(path, table)
 else:
-    from dazhou_reforms.validation import Options, validate_paths
+    from dazhou_reforms.validate.engine import Options, validate_paths
 
     options = Options(release=work / "release")
     validate_paths([work / "warm" / "metrics.jsonl", work / "warm" / "reforms.jsonl"], options)

@@ -10,7 +10,7 @@ from typing import Any
 from click.testing import CliRunner, Result
 
 from dazhou_reforms._version import __version__
-from dazhou_reforms.build_command import build
+from dazhou_reforms.cli.build import build
 from raw_trees import copy_real_base
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from dazhou_reforms.models import (
+from dazhou_reforms.schema.models import (
     Evidence,
     GlossaryTerm,
     Metric,

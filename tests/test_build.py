@@ -21,13 +21,13 @@ from build_helpers import (
     read_jsonl,
     run_build,
 )
-from dazhou_reforms import release as release_module
 from dazhou_reforms._version import __version__
-from dazhou_reforms.models import TABLES
-from dazhou_reforms.problems import sort_key
-from dazhou_reforms.raw_records import read_and_check
-from dazhou_reforms.release import ReleaseConflict, write_release
-from dazhou_reforms.vocabularies import VOCABULARIES
+from dazhou_reforms.problems.problem import sort_key
+from dazhou_reforms.read.toml_tree import read_and_check
+from dazhou_reforms.release import write as release_module
+from dazhou_reforms.release.write import ReleaseConflict, write_release
+from dazhou_reforms.schema.models import TABLES
+from dazhou_reforms.schema.vocabularies import VOCABULARIES
 
 
 @pytest.fixture(scope="module")
@@ -105,7 +105,7 @@ def test_build_in_another_process_with_other_hash_seed_and_locale_gives_identica
     command = [
         sys.executable,
         "-m",
-        "dazhou_reforms.cli",
+        "dazhou_reforms.cli.main",
         "build",
         "--raw",
         "raw",
@@ -231,7 +231,7 @@ def test_conflict_names_a_different_pyarrow_as_the_cause(
     release: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(
-        "dazhou_reforms.table_files.parquet_writer", lambda: "parquet-cpp-arrow version 0.0.1"
+        "dazhou_reforms.release.tables.parquet_writer", lambda: "parquet-cpp-arrow version 0.0.1"
     )
     hint = release_module._parquet_writer_hint(release, ["SHA256SUMS", "croissant.json", "metrics.parquet"])
     assert (
@@ -273,7 +273,7 @@ def test_fixture_tree_is_small_and_stable() -> None:
 def test_tables_without_records_are_released_empty_with_their_schema(tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
-    from dazhou_reforms.arrow_schema import table_schema
+    from dazhou_reforms.release.arrow import table_schema
 
     raw = make_raw(tmp_path)
     for part in ("organizations", "reforms", "metrics", "glossary"):

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from build_helpers import build_fixture, read_jsonl
-from dazhou_reforms.arrow_schema import hf_features, table_schema
-from dazhou_reforms.models import TABLES
-from dazhou_reforms.table_files import PARQUET_OPTIONS, parquet_writer
+from dazhou_reforms.release.arrow import hf_features, table_schema
+from dazhou_reforms.release.tables import PARQUET_OPTIONS, parquet_writer
+from dazhou_reforms.schema.models import TABLES
 
 BIN = Path(sys.executable).parent
 

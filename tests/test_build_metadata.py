@@ -13,14 +13,14 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from build_helpers import build_fixture, read_jsonl
-from dazhou_reforms import models
 from dazhou_reforms._version import __version__
-from dazhou_reforms.arrow_schema import hf_features, hf_yaml_features
-from dazhou_reforms.changelog import release_date, release_date_from
-from dazhou_reforms.field_descriptions import COMMON, DESCRIPTIONS
-from dazhou_reforms.field_types import TEXT_PATTERN, ListOf, Struct, table_struct
-from dazhou_reforms.models import TABLES
-from dazhou_reforms.yaml_text import dump
+from dazhou_reforms.release.arrow import hf_features, hf_yaml_features
+from dazhou_reforms.release.changelog import release_date, release_date_from
+from dazhou_reforms.release.yaml_text import dump
+from dazhou_reforms.schema import models
+from dazhou_reforms.schema.field_descriptions import COMMON, DESCRIPTIONS
+from dazhou_reforms.schema.field_types import TEXT_PATTERN, ListOf, Struct, table_struct
+from dazhou_reforms.schema.models import TABLES
 
 AUTHORS_ZH = ("地方改革创新研究院课题组", "达州市委改革办")
 

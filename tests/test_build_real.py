@@ -11,7 +11,7 @@ from jsonschema import Draft202012Validator
 
 from build_helpers import ROOT, folder_bytes, read_jsonl, run_build
 from dazhou_reforms._version import __version__
-from dazhou_reforms.models import TABLES
+from dazhou_reforms.schema.models import TABLES
 
 BUILD = ROOT / "build"
 VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")

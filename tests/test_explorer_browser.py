@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from dazhou_reforms.coverage import compute_coverage
-from dazhou_reforms.explorer import explorer_data, render_explorer, script_json
+from dazhou_reforms.release.coverage import compute_coverage
+from dazhou_reforms.release.explorer import explorer_data, render_explorer, script_json
 from sample_records import sample_tables
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -477,7 +477,7 @@ def test_the_page_makes_no_network_request(browser: Any, sample_url: str) -> Non
 
 def test_real_record_set(browser: Any, tmp_path: Path) -> None:
     """The real article: every reform is listed, every citing record highlighted; screenshots for a look."""
-    from dazhou_reforms.raw_records import read_and_check
+    from dazhou_reforms.read.toml_tree import read_and_check
 
     dataset = read_and_check(ROOT / "raw")
     assert dataset.problems == [], "\n".join(p.to_text() for p in dataset.problems)

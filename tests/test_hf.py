@@ -10,7 +10,7 @@ datasets = pytest.importorskip("datasets")
 
 import dazhou_reforms  # noqa: E402
 from dazhou_reforms import hf  # noqa: E402
-from dazhou_reforms.models import TABLES  # noqa: E402
+from dazhou_reforms.schema.models import TABLES  # noqa: E402
 
 
 def test_load_hf_has_declared_features_and_the_rows() -> None:

@@ -15,7 +15,7 @@ import pytest
 import dazhou_reforms
 from dazhou_reforms import loaders
 from dazhou_reforms._version import __version__
-from dazhou_reforms.models import Metric, Reform, Source
+from dazhou_reforms.schema.models import Metric, Reform, Source
 
 ROOT = Path(__file__).resolve().parents[1]
 RELEASE = ROOT / "build" / __version__
@@ -151,7 +151,7 @@ def test_load_reforms_does_not_import_pyarrow_and_load_table_not_pandas() -> Non
 
 def test_constructed_records_equal_fully_validated_ones() -> None:
     """The loaders skip re-validation of verified rows; the result must be what validation gives."""
-    from dazhou_reforms.models import TABLES
+    from dazhou_reforms.schema.models import TABLES
 
     loaded = {
         "sources": dazhou_reforms.load_sources(),

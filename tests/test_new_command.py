@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from dazhou_reforms.new_command import fresh_id, new
-from dazhou_reforms.raw_records import read_and_check
-from dazhou_reforms.record_templates import render_template
+from dazhou_reforms.cli.new import fresh_id, new
+from dazhou_reforms.read.toml_tree import read_and_check
+from dazhou_reforms.schema.templates import render_template
 from raw_trees import make_tree
 
 #: What a contributor writes into each template: line as written -> line as filled in.
@@ -119,7 +119,7 @@ def test_never_overwrites(tmp_path: Path) -> None:
 
 
 def test_create_exclusively_refuses_a_name_taken_meanwhile(tmp_path: Path) -> None:
-    from dazhou_reforms.new_command import create_exclusively
+    from dazhou_reforms.cli.new import create_exclusively
 
     target = tmp_path / "x.toml"
     create_exclusively(target, "a = 1\n")

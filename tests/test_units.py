@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import pytest
 
-from dazhou_reforms.units import StatedQuantityError, chinese_numeral, parse_stated, to_standard
+from dazhou_reforms.schema.units import StatedQuantityError, chinese_numeral, parse_stated, to_standard
 
 CASES = [
     # stated, value, unit, qualifier

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from dazhou_reforms.validation import Options, Outcome, validate_paths
+from dazhou_reforms.validate.engine import Options, Outcome, validate_paths
 
 RELEASE = Path(__file__).parent / "fixtures" / "validate" / "_release"
 
@@ -144,9 +144,9 @@ def test_lines_of_the_careful_path_keep_the_order_and_the_counts(tmp_path: Path)
 def test_the_first_batch_holds_batch_size_records_the_next_ones_fewer(tmp_path: Path) -> None:
     """Up to batch_size records of a table are checked all at once (as build does); past that, in
     smaller batches that stay in the processor's cache."""
-    from dazhou_reforms.models import Reform
-    from dazhou_reforms.record_pool import STREAM_BATCH_SIZE, RecordPool
-    from dazhou_reforms.validation_context import release_folder
+    from dazhou_reforms.schema.models import Reform
+    from dazhou_reforms.validate.context import release_folder
+    from dazhou_reforms.validate.pool import STREAM_BATCH_SIZE, RecordPool
 
     context, problems = release_folder(RELEASE)
     assert problems == []
@@ -169,7 +169,7 @@ def test_records_read_before_a_file_fails_midway_still_count(
     are still there for the references of the other files (no false unresolved-reference)."""
     from contextlib import contextmanager
 
-    from dazhou_reforms import json_records
+    from dazhou_reforms.read import json_file as json_records
 
     base = released("reforms")[0]
     reforms = write(tmp_path / "reforms.jsonl", [reform(base, f"r-{n}") for n in range(5)])

@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from dazhou_reforms.error_codes import ERROR_CODES
-from dazhou_reforms.validate_command import validate
+from dazhou_reforms.cli.validate import validate
+from dazhou_reforms.problems.codes import ERROR_CODES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("_"))

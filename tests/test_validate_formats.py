@@ -9,11 +9,11 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from dazhou_reforms.error_codes import ERROR_CODES
-from dazhou_reforms.problems import Problem
-from dazhou_reforms.report_formats import github_line, render_github, render_json, render_text
-from dazhou_reforms.validate_command import validate
-from dazhou_reforms.validation import Outcome
+from dazhou_reforms.cli.validate import validate
+from dazhou_reforms.problems.codes import ERROR_CODES
+from dazhou_reforms.problems.problem import Problem
+from dazhou_reforms.validate.engine import Outcome
+from dazhou_reforms.validate.report import github_line, render_github, render_json, render_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 
@@ -121,7 +121,7 @@ def test_every_code_the_package_reports_is_documented() -> None:
 
     package = Path(__file__).parents[1] / "src" / "dazhou_reforms"
     source = "\n".join(p.read_text(encoding="utf-8") for p in package.rglob("*.py"))
-    pydantic_codes = (package / "record_validation.py").read_text(encoding="utf-8").split("TYPE_ERRORS")[0]
+    pydantic_codes = (package / "read" / "model_errors.py").read_text(encoding="utf-8").split("TYPE_ERRORS")[0]
     found = set(re.findall(r'Problem\(\s*"([a-z0-9-]+)"', source))
     found |= set(re.findall(r'JsonError\(\s*"([a-z0-9-]+)"', source))
     found |= set(re.findall(r'report\.add\(\s*\w+,\s*[\w.]+,\s*"([a-z0-9-]+)"', source, re.S))

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from dazhou_reforms.validate_command import validate
-from dazhou_reforms.validation import Options, validate_paths
+from dazhou_reforms.cli.validate import validate
+from dazhou_reforms.validate.engine import Options, validate_paths
 from raw_trees import make_tree
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,7 +34,7 @@ def test_a_valid_raw_tree_passes(tmp_path: Path) -> None:
 
 
 def test_a_raw_tree_gives_the_same_problems_as_the_checks(tmp_path: Path) -> None:
-    from dazhou_reforms.raw_records import read_and_check
+    from dazhou_reforms.read.toml_tree import read_and_check
 
     raw = make_tree(tmp_path)
     shutil.copytree(CHECKS / "unit-mismatch", raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.txt"))

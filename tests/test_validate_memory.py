@@ -10,8 +10,8 @@ import json
 import tracemalloc
 from pathlib import Path
 
-from dazhou_reforms.jsonl_lines import CHUNK_SIZE, MAX_RECORD_SIZE
-from dazhou_reforms.validation import Options, validate_paths
+from dazhou_reforms.read.jsonl_lines import CHUNK_SIZE, MAX_RECORD_SIZE
+from dazhou_reforms.validate.engine import Options, validate_paths
 
 RELEASE = Path(__file__).parent / "fixtures" / "validate" / "_release"
 MB = 1024 * 1024
@@ -114,7 +114,7 @@ def test_the_command_on_a_large_file_reports_the_line_of_a_late_problem(tmp_path
 
     from click.testing import CliRunner
 
-    from dazhou_reforms.validate_command import validate
+    from dazhou_reforms.cli.validate import validate
 
     path = tmp_path / "metrics.jsonl"
     count = write_metrics(path, 10 * MB)

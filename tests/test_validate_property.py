@@ -14,12 +14,12 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dazhou_reforms.json_records import keys_unique
-from dazhou_reforms.models import TABLES, Metric
-from dazhou_reforms.origins import Origin
-from dazhou_reforms.record_validation import validate_record
-from dazhou_reforms.strict_json import JsonError, parse
-from dazhou_reforms.validate_command import validate
+from dazhou_reforms.cli.validate import validate
+from dazhou_reforms.problems.origins import Origin
+from dazhou_reforms.read.json_file import keys_unique
+from dazhou_reforms.read.model_errors import validate_record
+from dazhou_reforms.read.strict_json import JsonError, parse
+from dazhou_reforms.schema.models import TABLES, Metric
 
 RUNS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

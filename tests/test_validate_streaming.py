@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dazhou_reforms.id_index import IdIndex
-from dazhou_reforms.jsonl_lines import LineTooLong, estimate_lines, read_lines
+from dazhou_reforms.read.jsonl_lines import LineTooLong, estimate_lines, read_lines
+from dazhou_reforms.validate.id_index import IdIndex
 
 
 def lines(data: bytes, max_size: int = 100, chunk_size: int = 7) -> list[tuple[int, object, bool]]:

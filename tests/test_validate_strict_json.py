@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dazhou_reforms import strict_json
-from dazhou_reforms.json_records import count_keys, keys_unique
-from dazhou_reforms.models import Evidence, GlossaryTerm, Metric
-from dazhou_reforms.strict_json import JsonError, parse
+from dazhou_reforms.read import strict_json
+from dazhou_reforms.read.json_file import count_keys, keys_unique
+from dazhou_reforms.read.strict_json import JsonError, parse
+from dazhou_reforms.schema.models import Evidence, GlossaryTerm, Metric
 
 
 def error_of(text: str) -> JsonError:

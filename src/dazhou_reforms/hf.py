@@ -14,8 +14,8 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dazhou_reforms.arrow_schema import hf_features
 from dazhou_reforms.loaders import load_table, releases_root, resolve_version
+from dazhou_reforms.release.arrow import hf_features
 
 if TYPE_CHECKING:
     import datasets

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from pydantic import BaseModel
 
-    from dazhou_reforms.models import (
+    from dazhou_reforms.schema.models import (
         Evidence,
         GlossaryTerm,
         Metric,
@@ -159,7 +159,7 @@ def construct(model: type[B], row: dict[str, Any]) -> B:
 
 @cache
 def _records(version: str, table: str) -> tuple[Model, ...]:
-    from dazhou_reforms.models import TABLES
+    from dazhou_reforms.schema.models import TABLES
 
     model = TABLES[table]
     data = read_release_file(version, f"{table}.jsonl")
@@ -175,42 +175,42 @@ def _load(table: str, model: type[M], version: str | None) -> list[M]:
 
 def load_sources(version: str | None = None) -> list[Source]:
     """The source article(s), with full text."""
-    from dazhou_reforms.models import Source
+    from dazhou_reforms.schema.models import Source
 
     return _load("sources", Source, version)
 
 
 def load_sections(version: str | None = None) -> list[Section]:
     """The parts of the article, with their spans in the text."""
-    from dazhou_reforms.models import Section
+    from dazhou_reforms.schema.models import Section
 
     return _load("sections", Section, version)
 
 
 def load_reforms(version: str | None = None) -> list[Reform]:
     """Every reform, mechanism, pilot, strategy and micro-reform, sorted by id."""
-    from dazhou_reforms.models import Reform
+    from dazhou_reforms.schema.models import Reform
 
     return _load("reforms", Reform, version)
 
 
 def load_metrics(version: str | None = None) -> list[Metric]:
     """Every figure, rank, count and duration, sorted by id."""
-    from dazhou_reforms.models import Metric
+    from dazhou_reforms.schema.models import Metric
 
     return _load("metrics", Metric, version)
 
 
 def load_organizations(version: str | None = None) -> list[Organization]:
     """Every organization the article names, sorted by id."""
-    from dazhou_reforms.models import Organization
+    from dazhou_reforms.schema.models import Organization
 
     return _load("organizations", Organization, version)
 
 
 def load_glossary(version: str | None = None) -> list[GlossaryTerm]:
     """The article's coined terms and slogans with English renderings."""
-    from dazhou_reforms.models import GlossaryTerm
+    from dazhou_reforms.schema.models import GlossaryTerm
 
     return _load("glossary", GlossaryTerm, version)
 
@@ -245,7 +245,7 @@ def load_table(name: str, version: str | None = None) -> pa.Table:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from dazhou_reforms.models import TABLES
+    from dazhou_reforms.schema.models import TABLES
 
     if name not in TABLES:
         raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")

@@ -1,0 +1,212 @@
+"""Validate one record against its model and turn pydantic's errors into actionable problems."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, get_args
+
+from pydantic import BaseModel, ValidationError
+
+from dazhou_reforms.problems.origins import Origin, did_you_mean
+from dazhou_reforms.problems.problem import Problem, shorten
+from dazhou_reforms.schema.models import TEXT_INVISIBLE, TEXT_RULE, Model
+from dazhou_reforms.schema.units import StatedQuantityError, parse_stated
+
+#: pydantic error type -> our stable problem code.
+CODES: dict[str, str] = {
+    "missing": "missing-field",
+    "extra_forbidden": "unknown-field",
+    "literal_error": "invalid-code",
+    "string_pattern_mismatch": "invalid-format",
+    "string_too_short": "empty-value",
+    "too_short": "empty-value",
+    "finite_number": "not-finite",
+    "greater_than_equal": "out-of-range",
+    "less_than_equal": "out-of-range",
+    "string_too_long": "too-long",
+}
+TYPE_ERRORS = {
+    "string_type",
+    "int_type",
+    "float_type",
+    "bool_type",
+    "list_type",
+    "dict_type",
+    "model_type",
+    "int_from_float",
+    "model_attributes_type",
+}
+
+
+def path_text(loc: tuple[int | str, ...]) -> str:
+    """``("evidence", 0, "quote")`` -> ``evidence[0].quote``."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += ("." if out else "") + part
+    return out
+
+
+def _model_in(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel]:
+    """The (nested) model that owns the last field of ``loc``."""
+    current = model
+    for part in loc[:-1]:
+        if isinstance(part, int):
+            continue
+        info = current.model_fields.get(part)
+        if info is None:
+            return current
+        nested = _model_in(info.annotation)
+        if nested is None:
+            return current
+        current = nested
+    return current
+
+
+def _expected(error: Any) -> str | None:
+    ctx = error.get("ctx") or {}
+    kind = str(error["type"])
+    if kind == "literal_error":
+        return f"one of {ctx.get('expected')}"
+    if kind == "string_pattern_mismatch":
+        return f"text matching {ctx.get('pattern')}"
+    if kind in {"greater_than_equal", "less_than_equal"}:
+        return f"{'>=' if kind == 'greater_than_equal' else '<='} {ctx.get('ge', ctx.get('le'))}"
+    if kind in TYPE_ERRORS:
+        return kind.removesuffix("_type").replace("_", " ")
+    return None
+
+
+#: Full-width forms of ASCII characters (U+FF01-U+FF5E) and the ideographic space -> ASCII.
+_HALF_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")
+_NOT_FINITE = {"nan", "inf", "+inf", "-inf", "infinity", "+infinity", "-infinity"}
+
+
+def _number_hint(text: str) -> str | None:
+    """For a number written as text: the number to write instead, if the text says one."""
+    if text.strip().lower() in _NOT_FINITE:
+        return "NaN and infinities are not data; leave the figure out or write a finite number"
+    cleaned = text.translate(_HALF_WIDTH).replace(",", "").replace(",", "").strip()
+    if cleaned == text and _PLAIN_NUMBER.fullmatch(text):
+        return None  # "2022": the general hint (no quotes) says it all
+    try:
+        value = parse_stated(cleaned).value
+    except StatedQuantityError:
+        return None
+    number = str(value.numerator) if value.denominator == 1 else repr(float(value))
+    return f"write the number {number} without quotes (万 and 亿 multiplied out, no separators)"
+
+
+def _ascii_hint(value: object) -> str | None:
+    if isinstance(value, str) and value != value.translate(_HALF_WIDTH):
+        return f"use ASCII (half-width) characters: {shorten(value.translate(_HALF_WIDTH))}"
+    return None
+
+
+def _hint(code: str, error: Any, model: type[BaseModel]) -> str | None:
+    loc = error["loc"]
+    value = error.get("input")
+    if code == "unknown-field" and loc and isinstance(loc[-1], str):
+        owner = model_at(model, loc)
+        if issubclass(owner, Model):
+            return did_you_mean(str(loc[-1]), owner)
+    if code == "wrong-type" and value is None and loc:
+        return f"`{path_text(loc)}` needs a value here; null (or an empty entry) is not one"
+    if code == "wrong-type" and isinstance(value, str):
+        return (
+            _number_hint(value)
+            or _ascii_hint(value)
+            or "write the value without quotes; numbers and true/false are not text"
+        )
+    if code in {"invalid-format", "invalid-code"} and _ascii_hint(value):
+        return _ascii_hint(value)
+    if code == "missing-field":
+        return f"add `{loc[-1]} = ...` to the record" if loc else None
+    if code == "invalid-code":
+        return "see the vocabularies in raw/vocabularies/ for the allowed codes"
+    if code == "not-finite":
+        return "NaN and infinities are not data; leave the figure out or write a finite number"
+    return None
+
+
+def _shown(value: object) -> str:
+    """A found value as JSON writes it (null, true), shortened."""
+    if value is None or isinstance(value, bool):
+        return {None: "null", True: "true", False: "false"}[value]
+    return shorten(value)
+
+
+def _text_rule_message(value: str) -> str:
+    """Why a string fails ``TEXT_RULE``: it shows nothing, or it has white space at an end."""
+    if TEXT_INVISIBLE.fullmatch(value):
+        return "must contain visible characters, not only blanks or zero-width ones"
+    return "must not start or end with white space"
+
+
+def _errors(error: ValidationError) -> list[Any]:
+    """pydantic's errors, less a list's ``too_short`` where its items failed (the list was not empty)."""
+    errors = error.errors(include_url=False)
+    nested_under = {item["loc"][:cut] for item in errors for cut in range(len(item["loc"]))}
+    return [item for item in errors if not (item["type"] == "too_short" and item["loc"] in nested_under)]
+
+
+def schema_problems(
+    error: ValidationError, model: type[BaseModel], origin: Origin, record_id: str | None
+) -> list[Problem]:
+    problems = []
+    for item in _errors(error):
+        kind = item["type"]
+        code = CODES.get(kind, "wrong-type" if kind in TYPE_ERRORS else "invalid-value")
+        path = path_text(item["loc"])
+        value = item.get("input")
+        found = None if kind == "missing" else _shown(value)
+        message = item["msg"].removeprefix("Value error, ")
+        if kind == "string_pattern_mismatch" and (item.get("ctx") or {}).get("pattern") == TEXT_RULE:
+            kind, code, message = "value_error", "invalid-value", _text_rule_message(str(value))
+            item = {**item, "type": kind, "ctx": {}}
+        if value is None and kind not in {"missing", "extra_forbidden"} and item["loc"]:
+            code = "wrong-type"  # null where a value is required: the wrong JSON type, whatever the field
+            message = f"`{path}` is null, but it needs a value"
+        elif kind == "literal_error":
+            message = f"`{path}` is not one of the allowed codes"
+        elif kind == "extra_forbidden":
+            message = f"unknown field `{item['loc'][-1]}`"
+        elif kind == "missing":
+            message = f"required field `{path}` is missing"
+        problems.append(
+            Problem(
+                code=code,
+                message=message,
+                file=origin.file,
+                line=origin.line_of(path, value if kind != "missing" else None),
+                record_id=record_id,
+                path=path or None,
+                expected=_expected(item),
+                found=found,
+                hint=_hint(code, item, model),
+            )
+        )
+    return problems
+
+
+def validate_record(
+    model: type[Model], data: dict[str, Any], origin: Origin
+) -> tuple[Model | None, list[Problem]]:
+    record_id = data.get("id") if isinstance(data.get("id"), str) else None
+    try:
+        return model.model_validate(data), []
+    except ValidationError as error:
+        return None, schema_problems(error, model, origin, record_id)

@@ -1,0 +1,141 @@
+"""The provenance explorer: one self-contained, offline HTML page of the release.
+
+:func:`render_explorer` is pure: the same tables and coverage give the same text (no timestamps,
+no paths). The page is the template ``explorer_template.html`` (markup, styles and script, all
+inline) with the data inlined as JSON; it loads nothing: no CDN, no fonts, no images, and its
+Content-Security-Policy (``default-src 'none'``) forbids every request.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from importlib import resources
+from typing import Any
+
+from pydantic import BaseModel
+
+from dazhou_reforms.release.coverage import CITING_TABLES, Coverage
+from dazhou_reforms.schema.models import Evidence, Recognition
+
+TEMPLATE = "explorer_template.html"
+#: The placeholders of the template, each replaced exactly once.
+DATA_PLACEHOLDER = "/*EXPLORER_DATA*/null"
+TITLE_PLACEHOLDER = "<!--EXPLORER_TITLE-->"
+
+#: Source fields the page shows (the text is shown once, the SHA-256 and evidence are not needed).
+SOURCE_FIELDS = ("id", "title_zh", "title_en", "published_at", "authors_zh", "authors_en", "text")
+
+
+def _json_value(value: Any, sources: Mapping[str, int]) -> Any:
+    """A model field as JSON; evidence as ``[source index, start, end]`` (the quote is in the source text)."""
+    if isinstance(value, Evidence):
+        return [sources.get(value.source_id, -1), value.start, value.end]
+    if isinstance(value, BaseModel):
+        return {name: _json_value(getattr(value, name), sources) for name in type(value).model_fields}
+    if isinstance(value, tuple | list):
+        return [_json_value(item, sources) for item in value]
+    return value
+
+
+def _spans(tables: Mapping[str, Sequence[BaseModel]], sources: Mapping[str, int]) -> list[list[Any]]:
+    """Every citing span: ``[source index, start, end, table, record id, recognition index or -1]``."""
+    spans: list[list[Any]] = []
+    for table in CITING_TABLES:
+        for record in tables.get(table, ()):
+            record_id = str(getattr(record, "id"))  # noqa: B009
+            own: list[tuple[int, Any]] = [(-1, evidence) for evidence in getattr(record, "evidence", ())]
+            for index, recognition in enumerate(getattr(record, "recognitions", ())):
+                if isinstance(recognition, Recognition):
+                    own.extend((index, evidence) for evidence in recognition.evidence)
+            for index, evidence in own:
+                if isinstance(evidence, Evidence):
+                    source = sources.get(evidence.source_id, -1)
+                    spans.append([source, evidence.start, evidence.end, table, record_id, index])
+    return sorted(spans, key=lambda span: (span[0], span[1], -span[2], span[3], span[4], span[5]))
+
+
+def _vocabularies(records: Sequence[BaseModel]) -> dict[str, dict[str, list[str]]]:
+    out: dict[str, dict[str, list[str]]] = {}
+    for entry in records:
+        fields = entry.model_dump(mode="json")
+        out.setdefault(fields["vocabulary"], {})[fields["code"]] = [
+            fields["label_en"],
+            fields["label_zh"],
+            fields["definition_en"],
+        ]
+    return out
+
+
+def explorer_data(
+    tables: Mapping[str, Sequence[BaseModel]], coverage: Coverage, version: str | None = None
+) -> dict[str, Any]:
+    """Everything the page shows, as JSON-compatible data (records in release order: by id)."""
+
+    def ordered(table: str) -> list[BaseModel]:
+        return sorted(tables.get(table, ()), key=lambda record: str(getattr(record, "id")))  # noqa: B009
+
+    indexes = {str(getattr(source, "id")): index for index, source in enumerate(ordered("sources"))}  # noqa: B009
+
+    def rows(table: str) -> list[Any]:
+        return [_json_value(record, indexes) for record in ordered(table)]
+
+    sources = [
+        {name: value for name, value in row.items() if name in SOURCE_FIELDS} for row in rows("sources")
+    ]
+    sections = [
+        {name: value for name, value in row.items() if name != "evidence"} for row in rows("sections")
+    ]
+    summary = coverage.to_dict()
+    return {
+        "version": version,
+        "sources": sources,
+        "sections": sorted(sections, key=lambda section: (section["source_id"], section["ordinal"])),
+        "reforms": rows("reforms"),
+        "metrics": rows("metrics"),
+        "organizations": rows("organizations"),
+        "glossary": rows("glossary"),
+        "vocabularies": _vocabularies(tables.get("vocabularies", ())),
+        "spans": _spans(tables, indexes),
+        "coverage": {
+            key: summary[key]
+            for key in ("sentences", "cited_sentences", "characters", "covered_characters", "sections")
+        }
+        | {
+            "uncited": [
+                [indexes.get(s.source_id, -1), s.section_id, s.start, s.end] for s in coverage.uncited
+            ]
+        },
+    }
+
+
+def script_json(data: Any) -> str:
+    """JSON safe inside ``<script>``: ``<``, ``>``, ``&`` and the JavaScript line separators escaped."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False, sort_keys=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028")):
+        text = text.replace(char, escape)
+    return text.replace("\u2029", "\\u2029")
+
+
+def _escape_html(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def template() -> str:
+    """The page template shipped as package data."""
+    return resources.files("dazhou_reforms.release").joinpath(TEMPLATE).read_text(encoding="utf-8")
+
+
+def render_explorer(
+    tables: Mapping[str, Sequence[BaseModel]], coverage: Coverage, *, version: str | None = None
+) -> str:
+    """The explorer page for ``tables`` (table name -> records, as the build has them) and their coverage.
+
+    ``version`` (optional) is shown in the page title and header.
+    """
+    page = template()
+    if page.count(DATA_PLACEHOLDER) != 1 or page.count(TITLE_PLACEHOLDER) != 1:
+        raise ValueError(f"{TEMPLATE} must contain each placeholder exactly once")
+    title = "dazhou-reforms explorer" + (f" {version}" if version else "")
+    page = page.replace(TITLE_PLACEHOLDER, _escape_html(title))
+    return page.replace(DATA_PLACEHOLDER, script_json(explorer_data(tables, coverage, version)))

@@ -1,0 +1,256 @@
+"""The schema: one pydantic v2 model per released table, and the models they nest.
+
+Every model is strict (no coercion of ``"12"`` or ``true`` to an integer), forbids unknown fields,
+rejects NaN and infinities, and is frozen. These are the released records: the raw TOML a curator
+writes may leave out what the reader derives (evidence offsets, the source id, standard values);
+see :mod:`dazhou_reforms.read.toml_tree`.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, ClassVar, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
+
+from dazhou_reforms.schema.vocabularies import (
+    CapMajorTopic,
+    Domain,
+    MetricStatus,
+    OrganizationKind,
+    Qualifier,
+    RecognitionKind,
+    ReformKind,
+    ReformStatus,
+    Unit,
+)
+
+#: ASCII ids: lowercase words of [a-z0-9] joined by single hyphens, starting with a letter.
+ID_PATTERN = r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$"
+#: GB/T 2260 administrative division code: six ASCII digits.
+PLACE_CODE_PATTERN = r"^[0-9]{6}$"
+#: ISO 8601 date-time with seconds and the China Standard Time offset.
+PUBLISHED_AT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\+08:00$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
+
+#: White space as Python's ``str.isspace`` (and ``str.strip``) knows it, as a regex class body.
+WHITE_SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+#: Characters that show nothing and are not white space.
+ZERO_WIDTH = r"\u200b\u200c\u200d\u2060\ufeff"
+#: Text with a visible character and no white space at either end, as the Rust regex engine of
+#: pydantic-core runs it (no look-around, so the check stays in Rust): the first character is
+#: visible, or zero-width and followed by a visible one later; the last is not white space.
+#: :data:`TEXT_INVISIBLE` tells the two ways to fail apart in error reports.
+TEXT_RULE = (
+    rf"^(?:[^{WHITE_SPACE}{ZERO_WIDTH}]|[{ZERO_WIDTH}][\s\S]*?[^{WHITE_SPACE}{ZERO_WIDTH}])"
+    rf"(?:[\s\S]*[^{WHITE_SPACE}])?$"
+)
+TEXT_INVISIBLE = re.compile(rf"[{WHITE_SPACE}{ZERO_WIDTH}]*")
+
+T = TypeVar("T")
+#: An immutable list: written as a JSON array or TOML list, held as a tuple, so that records can be
+#: shared (cached) without any caller being able to change them. ``Strict(False)`` applies to the
+#: container alone (a TOML or Python list becomes a tuple); its items stay strict.
+Items = Annotated[tuple[T, ...], Strict(False)]
+
+
+def _real_date_time(value: str) -> str:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError("is not a real date and time (check the day of the month)") from None
+    return value
+
+
+#: A non-empty string with visible characters and no leading or trailing white space.
+Text = Annotated[str, Field(min_length=1, pattern=TEXT_RULE)]
+RecordId = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+PlaceCode = Annotated[str, Field(pattern=PLACE_CODE_PATTERN)]
+Year = Annotated[int, Field(ge=1900, le=2100)]
+Offset = Annotated[int, Field(ge=0)]
+
+
+class Model(BaseModel):
+    """Base of every model: strict, closed, immutable, finite numbers only."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        strict=True,
+        frozen=True,
+        allow_inf_nan=False,
+        validate_default=True,
+        # Patterns (TEXT_RULE above all) run in Rust; a pattern Rust cannot compile is an error here.
+        regex_engine="rust-regex",
+        # Build validators on first use, not at import: loading one table builds only its models.
+        defer_build=True,
+    )
+
+
+class Evidence(Model):
+    """A span of a source text: ``sources[source_id].text[start:end] == quote`` (code points)."""
+
+    source_id: RecordId
+    start: Offset
+    end: Offset
+    quote: Annotated[str, Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _span_matches_quote_length(self) -> Evidence:
+        if self.end - self.start != len(self.quote):
+            raise ValueError(
+                f"end - start must equal len(quote): {self.end} - {self.start} != {len(self.quote)}"
+            )
+        return self
+
+
+EvidenceList = Annotated[Items[Evidence], Field(min_length=1)]
+
+
+class Record(Model):
+    """A table row with an id. Subclasses declare ``evidence`` last, so it serializes last."""
+
+    table: ClassVar[str]
+    id: RecordId
+
+
+class Source(Record):
+    """The article the dataset is curated from, with its full text."""
+
+    table: ClassVar[str] = "sources"
+    title_zh: Text
+    title_en: Text
+    published_at: Annotated[str, Field(pattern=PUBLISHED_AT_PATTERN), AfterValidator(_real_date_time)]
+    authors_zh: Annotated[Items[Text], Field(min_length=1)]
+    authors_en: Annotated[Items[Text], Field(min_length=1)]
+    language: Annotated[str, Field(pattern=r"^zh-Hans$")]
+    place_code: PlaceCode
+    text: Annotated[str, Field(min_length=1)]
+    text_sha256: Annotated[str, Field(pattern=SHA256_PATTERN)]
+    evidence: EvidenceList
+
+    @model_validator(mode="after")
+    def _authors_pair_up(self) -> Source:
+        if len(self.authors_zh) != len(self.authors_en):
+            raise ValueError("authors_zh and authors_en must list the same authors in the same order")
+        return self
+
+
+class Section(Record):
+    """A part of the article. ``start``/``end`` delimit it in the source text."""
+
+    table: ClassVar[str] = "sections"
+    source_id: RecordId
+    ordinal: Annotated[int, Field(ge=0)]
+    heading_zh: Text | None = None
+    heading_en: Text
+    start: Offset
+    end: Offset
+    evidence: EvidenceList
+
+
+class Recognition(Model):
+    """An award, selection or acknowledgement a reform received, as the article reports it."""
+
+    kind: RecognitionKind
+    title_zh: Text
+    title_en: Text
+    awarding_body_zh: Text | None = None
+    awarding_body_en: Text | None = None
+    awarding_organization_id: RecordId | None = None
+    year: Year | None = None
+    note: Text | None = None
+    evidence: EvidenceList
+
+
+class Reform(Record):
+    """A reform, mechanism, pilot, strategy or micro-reform reported in the article."""
+
+    table: ClassVar[str] = "reforms"
+    name_zh: Text
+    name_en: Text
+    kind: ReformKind
+    status: ReformStatus
+    section: RecordId
+    parent_id: RecordId | None = None
+    problem_zh: Text | None = None
+    problem_en: Text | None = None
+    measures_zh: Text | None = None
+    measures_en: Text | None = None
+    outcomes_zh: Text | None = None
+    outcomes_en: Text | None = None
+    domains: Annotated[Items[Domain], Field(min_length=1)]
+    cap_major_topic: CapMajorTopic
+    organization_ids: Items[RecordId] = ()
+    place_code: PlaceCode
+    recognitions: Items[Recognition] = ()
+    evidence: EvidenceList
+
+
+class Metric(Record):
+    """One figure, ranking, count or duration the article states, normalized."""
+
+    table: ClassVar[str] = "metrics"
+    reform_id: RecordId | None = None
+    indicator_zh: Text
+    indicator_en: Text
+    value: float
+    unit: Unit
+    value_as_stated: Text
+    qualifier: Qualifier
+    status: MetricStatus
+    period_start: Year | None = None
+    period_end: Year | None = None
+    scope: Text | None = None
+    scope_zh: Text | None = None
+    place_code: PlaceCode | None = None
+    value_standard: float
+    unit_standard: Unit
+    note: Text | None = None
+    evidence: EvidenceList
+
+
+class Organization(Record):
+    """A body the article names: party committees, departments, zones, companies, platforms."""
+
+    table: ClassVar[str] = "organizations"
+    name_zh: Text
+    name_en: Text
+    full_name_zh: Text | None = None
+    kind: OrganizationKind
+    place_code: PlaceCode | None = None
+    note: Text | None = None
+    evidence: EvidenceList
+
+
+class GlossaryTerm(Record):
+    """A coined term or slogan of the article, rendered and explained in English."""
+
+    table: ClassVar[str] = "glossary"
+    term_zh: Text
+    term_en: Text
+    explanation_en: Text
+    evidence: EvidenceList
+
+
+class VocabularyEntry(Model):
+    """One code of a controlled vocabulary with its labels and definition."""
+
+    table: ClassVar[str] = "vocabularies"
+    vocabulary: Annotated[str, Field(pattern=r"^[a-z][a-z_]*$")]
+    code: Annotated[str, Field(pattern=r"^[A-Za-z0-9_]+$")]
+    label_en: Text
+    label_zh: Text
+    definition_en: Text
+
+
+#: Released tables, in dependency order (referenced tables first).
+TABLES: dict[str, type[Model]] = {
+    "sources": Source,
+    "sections": Section,
+    "organizations": Organization,
+    "reforms": Reform,
+    "metrics": Metric,
+    "glossary": GlossaryTerm,
+    "vocabularies": VocabularyEntry,
+}

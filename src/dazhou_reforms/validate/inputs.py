@@ -1,0 +1,188 @@
+"""What the paths given to ``validate`` are: raw/ trees, TOML, JSON Lines and JSON files of a table.
+
+- a directory with any of ``sources/ sections/ organizations/ reforms/ metrics/ glossary/
+  vocabularies/`` is a raw/ tree, read whole;
+- a TOML file in ``<tree>/<table>/`` (or such a table directory) is read with its whole tree, for
+  references and source texts, and only its own problems are reported;
+- other files are told apart by extension (``.toml``, ``.jsonl``/``.ndjson``, ``.json``) and their
+  table by ``--table``, else by the file name (``metrics.jsonl``, ``metrics.new.json``), else by the
+  directory they are in (``reforms/x.toml``);
+- any other directory is searched (not recursively) for such files whose table is known (so a
+  release folder gives its ``<table>.jsonl`` files; ``*.schema.json`` files are never records).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from dazhou_reforms.problems.problem import Problem
+from dazhou_reforms.read.toml_tree import RECORD_TABLES
+from dazhou_reforms.schema.models import TABLES
+
+RAW_DIRS = (*RECORD_TABLES, "vocabularies")
+FORMATS: dict[str, Literal["toml", "jsonl", "json"]] = {
+    ".toml": "toml",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "json",
+}
+
+
+@dataclass(frozen=True)
+class RecordFile:
+    """One file of records of ``table``; ``display`` is how problems name it."""
+
+    path: Path
+    display: str
+    format: Literal["toml", "jsonl", "json"]
+    table: str
+
+
+@dataclass
+class RawTree:
+    """A raw/ tree; ``only`` holds the files (as problems name them) to report on, None for all."""
+
+    root: Path
+    only: set[str] | None = None
+
+
+@dataclass
+class Inputs:
+    trees: list[RawTree] = field(default_factory=list)
+    files: list[RecordFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def is_raw_tree(directory: Path) -> bool:
+    return any((directory / name).is_dir() for name in RAW_DIRS)
+
+
+def tree_display(path: Path, root: Path) -> str:
+    """How raw_records names a file of the tree at ``root``: relative to the tree's parent."""
+    return path.resolve().relative_to(root.parent).as_posix()
+
+
+def find_inputs(paths: Sequence[Path], table: str | None = None) -> Inputs:
+    """Sort ``paths`` into trees and files; what cannot be used becomes an input problem."""
+    inputs = Inputs()
+    trees: dict[Path, RawTree] = {}
+    for path in paths:
+        display = path.as_posix()
+        try:
+            if not path.exists():
+                inputs.problems.append(
+                    Problem(
+                        "missing-path",
+                        f"{display} does not exist",
+                        display,
+                        hint="check the path; give files or directories of records",
+                    )
+                )
+            elif path.is_dir():
+                _directory(path, table, inputs, trees)
+            else:
+                _file(path, table, inputs, trees)
+        except OSError as error:
+            inputs.problems.append(_unreadable(display, error))
+    inputs.trees = list(trees.values())
+    return inputs
+
+
+def _unreadable(display: str, error: OSError) -> Problem:
+    return Problem(
+        "unreadable",
+        f"{display} cannot be read: {error.strerror or error}",
+        display,
+        hint="check that the path is a readable file or directory",
+    )
+
+
+def _tree(root: Path, trees: dict[Path, RawTree], file: Path | None) -> None:
+    root = root.resolve()
+    tree = trees.setdefault(root, RawTree(root, set() if file is not None else None))
+    if file is None:
+        tree.only = None
+    elif tree.only is not None:
+        tree.only.add(tree_display(file, root))
+
+
+def _directory(path: Path, table: str | None, inputs: Inputs, trees: dict[Path, RawTree]) -> None:
+    if is_raw_tree(path):
+        _tree(path, trees, None)
+        return
+    if path.resolve().name in RAW_DIRS and is_raw_tree(path.resolve().parent):
+        files = sorted(path.glob("*.toml"))
+        for file in files:
+            _tree(path.resolve().parent, trees, file)
+        if files:
+            return
+    files = sorted(
+        p
+        for p in path.iterdir()
+        if p.suffix in FORMATS
+        and p.is_file()
+        and not p.name.endswith(".schema.json")
+        and (table or _table_of(p))
+    )
+    if not files:
+        inputs.problems.append(
+            Problem(
+                "no-records",
+                f"{path.as_posix()} holds no record files",
+                path.as_posix(),
+                expected="a raw/ tree, or .toml, .jsonl or .json files of records",
+                hint="give the raw/ folder, a table folder such as raw/reforms, or record files",
+            )
+        )
+    for file in files:
+        _file(file, table, inputs, trees)
+
+
+def _file(path: Path, table: str | None, inputs: Inputs, trees: dict[Path, RawTree]) -> None:
+    display = path.as_posix()
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        inputs.problems.append(
+            Problem(
+                "unknown-format",
+                f"{display} is not a record file",
+                display,
+                expected="a name ending in .toml, .jsonl, .ndjson or .json",
+                found=path.suffix or "no extension",
+            )
+        )
+        return
+    parent = path.resolve().parent
+    if (
+        kind == "toml"
+        and parent.name in RAW_DIRS
+        and table in (None, parent.name)
+        and is_raw_tree(parent.parent)
+    ):
+        _tree(parent.parent, trees, path)
+        return
+    found = table or _table_of(path)
+    if found is None:
+        inputs.problems.append(
+            Problem(
+                "unknown-table",
+                f"cannot tell which table {display} holds",
+                display,
+                expected="a file named after its table (e.g. metrics.jsonl) or in a table folder",
+                found=path.name,
+                hint=f"pass --table, one of: {', '.join(TABLES)}",
+            )
+        )
+        return
+    inputs.files.append(RecordFile(path, display, kind, found))
+
+
+def _table_of(path: Path) -> str | None:
+    name = path.name.split(".")[0]
+    if name in TABLES:
+        return name
+    parent = path.resolve().parent.name
+    return parent if parent in TABLES else None
