@@ -59,7 +59,7 @@ def main() -> None:
     print(f"{'imports (once, in this process)':<52} {(time.perf_counter() - start) * 1000:8.1f} ms")
 
     from dazhou_reforms._version import __version__
-    from dazhou_reforms.read.toml_tree import read_and_check
+    from dazhou_reforms.check.dataset import read_and_check
     from dazhou_reforms.release.metadata import ReleaseInfo
     from dazhou_reforms.release.write import render_release, write_release
 

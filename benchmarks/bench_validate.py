@@ -54,7 +54,7 @@ def release_line(row: dict[str, Any]) -> bytes:
 
 
 def real_records() -> dict[str, list[Any]]:
-    from dazhou_reforms.read.toml_tree import read_and_check
+    from dazhou_reforms.check.dataset import read_and_check
 
     dataset = read_and_check(ROOT / "raw")
     if dataset.problems:
@@ -206,7 +206,7 @@ def stage_one(path: Path, table: str) -> int:
     """The command's streaming schema stage alone: fast path, key count, careful path if needed."""
     from dazhou_reforms.read.json_file import validate_jsonl
     from dazhou_reforms.validate.context import Context
-    from dazhou_reforms.validate.engine import _rare_collections
+    from dazhou_reforms.validate.engine import rare_collections
     from dazhou_reforms.validate.pool import STREAM_BATCH_SIZE, RecordPool
 
     problems: list[Any] = []
@@ -222,7 +222,7 @@ def stage_one(path: Path, table: str) -> int:
             return STREAM_BATCH_SIZE  # buffers as the command's, past its first batch
 
     pool = Discard(Context(), problems.extend)
-    with _rare_collections():  # as the command runs it
+    with rare_collections():  # as the command runs it
         counts = validate_jsonl(path, path.name, table, pool, problems.extend)
     if problems or counts.valid != counts.records:
         sys.exit(f"stage 1 found problems in {path}: {problems[:3]}")

@@ -22,8 +22,8 @@ from build_helpers import (
     run_build,
 )
 from dazhou_reforms._version import __version__
+from dazhou_reforms.check.dataset import read_and_check
 from dazhou_reforms.problems.problem import sort_key
-from dazhou_reforms.read.toml_tree import read_and_check
 from dazhou_reforms.release import write as release_module
 from dazhou_reforms.release.write import ReleaseConflict, write_release
 from dazhou_reforms.schema.models import TABLES
@@ -233,11 +233,11 @@ def test_conflict_names_a_different_pyarrow_as_the_cause(
     monkeypatch.setattr(
         "dazhou_reforms.release.tables.parquet_writer", lambda: "parquet-cpp-arrow version 0.0.1"
     )
-    hint = release_module._parquet_writer_hint(release, ["SHA256SUMS", "croissant.json", "metrics.parquet"])
+    hint = release_module.parquet_writer_hint(release, ["SHA256SUMS", "croissant.json", "metrics.parquet"])
     assert (
         hint is not None and "parquet-cpp-arrow version 0.0.1" in hint and "Rebuild with that pyarrow" in hint
     )
-    assert release_module._parquet_writer_hint(release, ["metrics.jsonl", "metrics.parquet"]) is None
+    assert release_module.parquet_writer_hint(release, ["metrics.jsonl", "metrics.parquet"]) is None
 
 
 def test_release_date_comes_from_the_changelog(tmp_path: Path) -> None:

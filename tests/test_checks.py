@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from dazhou_reforms.check.dataset import read_and_check
 from dazhou_reforms.problems.problem import sort_key
-from dazhou_reforms.read.toml_tree import read_and_check
 from raw_trees import make_tree
 
 FIXTURES = Path(__file__).parent / "fixtures" / "checks"
@@ -61,16 +61,17 @@ def test_all_problems_are_collected_not_just_the_first(tmp_path: Path) -> None:
 
 def test_figure_problems_are_worded_for_each_record_though_their_verdict_is_cached() -> None:
     """0.0 and -0.0 are one key of the figures' cache; each record's problem still shows its own."""
-    from dazhou_reforms.check.dataset import _Reporter, check_metric
+    from dazhou_reforms.check.figures import check_metric
+    from dazhou_reforms.check.reporter import Reporter
     from dazhou_reforms.loaders import load_metrics
 
     metric = next(m for m in load_metrics() if m.unit == "count")
     found = []
     for zero in (0.0, -0.0, 0.0):
-        reporter = _Reporter({})
+        reporter = Reporter({})
         check_metric(metric.model_copy(update={"value": zero, "id": "m"}), reporter)
         found.append([p.found for p in reporter.problems if p.path == "value"])
     assert found == [["0.0"], ["-0.0"], ["0.0"]]
-    reporter = _Reporter({})
+    reporter = Reporter({})
     check_metric(metric, reporter)
     assert reporter.problems == []

@@ -160,7 +160,7 @@ def test_markdown_for_the_dataset_card() -> None:
 
 def test_real_record_set_sentences_match_the_text() -> None:
     """The real article: every sentence is its slice of the text, inside its section; shares are sane."""
-    from dazhou_reforms.read.toml_tree import read_and_check
+    from dazhou_reforms.check.dataset import read_and_check
 
     dataset = read_and_check(Path(__file__).resolve().parents[1] / "raw")
     coverage = compute_coverage(dataset.tables)

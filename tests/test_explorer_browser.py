@@ -477,7 +477,7 @@ def test_the_page_makes_no_network_request(browser: Any, sample_url: str) -> Non
 
 def test_real_record_set(browser: Any, tmp_path: Path) -> None:
     """The real article: every reform is listed, every citing record highlighted; screenshots for a look."""
-    from dazhou_reforms.read.toml_tree import read_and_check
+    from dazhou_reforms.check.dataset import read_and_check
 
     dataset = read_and_check(ROOT / "raw")
     assert dataset.problems == [], "\n".join(p.to_text() for p in dataset.problems)

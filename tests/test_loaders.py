@@ -28,9 +28,7 @@ def jsonl_ids(table: str) -> list[str]:
 
 @pytest.fixture
 def clean_caches() -> Iterator[None]:
-    def clear() -> None:
-        for cached in (loaders._versions, loaders._checksums, loaders._records):
-            cached.cache_clear()
+    clear = loaders.clear_cache
 
     clear()
     yield
@@ -116,7 +114,8 @@ def test_tampered_data_is_refused(
         dazhou_reforms.load_reforms()
     assert (
         str(raised.value)
-        == f"reforms.jsonl of release {__version__} does not match its SHA-256 in SHA256SUMS"
+        == f"{copy / __version__ / 'reforms.jsonl'}: does not match its SHA-256 in SHA256SUMS; "
+        "the release was changed after it was built: rebuild it or restore the file"
     )
 
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from dazhou_reforms.check.dataset import read_and_check
 from dazhou_reforms.cli.new import fresh_id, new
-from dazhou_reforms.read.toml_tree import read_and_check
 from dazhou_reforms.schema.templates import render_template
 from raw_trees import make_tree
 

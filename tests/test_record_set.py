@@ -6,7 +6,8 @@ import re
 from functools import cache
 from pathlib import Path
 
-from dazhou_reforms.read.toml_tree import RawDataset, read_and_check
+from dazhou_reforms.check.dataset import read_and_check
+from dazhou_reforms.read.toml_tree import RawDataset
 from dazhou_reforms.schema.models import GlossaryTerm, Metric, Reform, Source
 
 RAW = Path(__file__).resolve().parents[1] / "raw"

@@ -46,7 +46,7 @@ def releases(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     write_release(tmp_path / "build" / "1.1.0", second_release_tables(), {"README.md": b"# card\n"})
     monkeypatch.chdir(tmp_path)
     # only these two: not the releases of this checkout or installation
-    monkeypatch.setattr("dazhou_reforms.cli.info._packaged_root", lambda: None)
+    monkeypatch.setattr("dazhou_reforms.cli.options.packaged", lambda: None)
     return tmp_path / "build"
 
 
@@ -244,7 +244,7 @@ def test_diff_unknown_release(releases: Path) -> None:
 
 def test_info_without_any_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("dazhou_reforms.cli.info._packaged_root", lambda: None)
+    monkeypatch.setattr("dazhou_reforms.cli.options.packaged", lambda: None)
     monkeypatch.setattr("dazhou_reforms.loaders.available_versions", lambda: [])
     result = run("info")
     assert result.exit_code == 1

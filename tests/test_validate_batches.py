@@ -169,12 +169,12 @@ def test_records_read_before_a_file_fails_midway_still_count(
     are still there for the references of the other files (no false unresolved-reference)."""
     from contextlib import contextmanager
 
-    from dazhou_reforms.read import json_file as json_records
+    from dazhou_reforms.read import jsonl_fast
 
     base = released("reforms")[0]
     reforms = write(tmp_path / "reforms.jsonl", [reform(base, f"r-{n}") for n in range(5)])
     metrics = write(tmp_path / "metrics.jsonl", [metric("m-0", "r-2")])
-    real_open = json_records.open_lines
+    real_open = jsonl_fast.open_lines
 
     @contextmanager
     def failing_after_three_lines(path: Path) -> Any:
@@ -193,6 +193,6 @@ def test_records_read_before_a_file_fails_midway_still_count(
 
             yield Failing()
 
-    monkeypatch.setattr(json_records, "open_lines", failing_after_three_lines)
+    monkeypatch.setattr(jsonl_fast, "open_lines", failing_after_three_lines)
     outcome = validate_paths([reforms, metrics], Options(release=RELEASE))
     assert [(p.code, p.file) for p in outcome.problems] == [("unreadable", reforms.as_posix())]

@@ -17,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from dazhou_reforms.cli.validate import validate
-from dazhou_reforms.problems.codes import ERROR_CODES
+from dazhou_reforms.problems.codes import CODES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validate"
 CASES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir() and not p.name.startswith("_"))
@@ -65,7 +65,7 @@ def test_fixture_report_is_exactly_the_expected_text(name: str, monkeypatch: pyt
 def test_every_fixture_is_named_after_the_failure_it_provokes() -> None:
     for name in CASES:
         code = load_case(name)["code"]
-        assert code in ERROR_CODES, (name, code)
+        assert code in CODES, (name, code)
         assert name.startswith(code) or code in {
             "not-utf8",
             "wrong-type",

@@ -34,7 +34,7 @@ def test_a_valid_raw_tree_passes(tmp_path: Path) -> None:
 
 
 def test_a_raw_tree_gives_the_same_problems_as_the_checks(tmp_path: Path) -> None:
-    from dazhou_reforms.read.toml_tree import read_and_check
+    from dazhou_reforms.check.dataset import read_and_check
 
     raw = make_tree(tmp_path)
     shutil.copytree(CHECKS / "unit-mismatch", raw, dirs_exist_ok=True, ignore=shutil.ignore_patterns("*.txt"))

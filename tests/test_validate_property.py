@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from dazhou_reforms.cli.validate import validate
 from dazhou_reforms.problems.origins import Origin
-from dazhou_reforms.read.json_file import keys_unique
+from dazhou_reforms.read.jsonl_fast import keys_unique
 from dazhou_reforms.read.model_errors import validate_record
 from dazhou_reforms.read.strict_json import JsonError, parse
 from dazhou_reforms.schema.models import TABLES, Metric

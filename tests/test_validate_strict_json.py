@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dazhou_reforms.read import strict_json
-from dazhou_reforms.read.json_file import count_keys, keys_unique
+from dazhou_reforms.read.jsonl_fast import count_keys, keys_unique
 from dazhou_reforms.read.strict_json import JsonError, parse
 from dazhou_reforms.schema.models import Evidence, GlossaryTerm, Metric
 
@@ -37,19 +37,19 @@ def test_values_and_the_position_of_each() -> None:
 )
 def test_duplicate_keys_are_rejected_at_any_depth(text: str, path: str, offset: int) -> None:
     error = error_of(text)
-    assert (error.code, error.path, error.offset) == ("duplicate-key", path, offset)
+    assert (error.code.name, error.path, error.offset) == ("duplicate-key", path, offset)
 
 
 @pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity", "nan", "inf", "-inf"])
 def test_nan_and_infinity_are_not_numbers(literal: str) -> None:
     error = error_of(f'{{"v": {literal}}}')
-    assert (error.code, error.path, error.offset) == ("non-finite-number", "v", 6)
+    assert (error.code.name, error.path, error.offset) == ("non-finite-number", "v", 6)
 
 
 def test_numbers_that_overflow_or_are_too_long() -> None:
-    assert error_of("[1e309]").code == "number-overflow"
-    assert error_of("[-1.5e400]").code == "number-overflow"
-    assert error_of("[" + "9" * 10_000 + "]").code == "number-too-long"
+    assert error_of("[1e309]").code.name == "number-overflow"
+    assert error_of("[-1.5e400]").code.name == "number-overflow"
+    assert error_of("[" + "9" * 10_000 + "]").code.name == "number-too-long"
     assert parse("1e-400").value == 0.0  # underflow is a finite number
     assert parse("-0.5E+3").value == -500.0
     assert parse(str(2**200)).value == 2**200
@@ -58,7 +58,7 @@ def test_numbers_that_overflow_or_are_too_long() -> None:
 def test_nesting_deeper_than_the_limit() -> None:
     assert parse("[" * strict_json.MAX_DEPTH + "]" * strict_json.MAX_DEPTH).value is not None
     error = error_of("[" * 10_000 + "]" * 10_000)
-    assert (error.code, error.offset) == ("too-deep", strict_json.MAX_DEPTH)
+    assert (error.code.name, error.offset) == ("too-deep", strict_json.MAX_DEPTH)
 
 
 @pytest.mark.parametrize(
@@ -86,7 +86,7 @@ def test_nesting_deeper_than_the_limit() -> None:
 )
 def test_syntax_errors_say_what_is_wrong(text: str, message: str) -> None:
     error = error_of(text)
-    assert (error.code, error.message) == ("json-syntax", message)
+    assert (error.code.name, error.message) == ("json-syntax", message)
 
 
 @given(

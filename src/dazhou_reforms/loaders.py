@@ -13,14 +13,11 @@ That keeps ``load_reforms()`` cheap: no validator is built and no pydantic plugi
 
 from __future__ import annotations
 
-import hashlib
 import json
-import re
 import threading
 import types
 from collections.abc import Callable
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, Union, cast, get_args, get_origin
 
 if TYPE_CHECKING:
@@ -42,7 +39,6 @@ if TYPE_CHECKING:
 
 M = TypeVar("M", bound="Model")
 B = TypeVar("B", bound="BaseModel")
-_VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
 _LOCK = threading.Lock()
 
 
@@ -56,31 +52,16 @@ class UnknownVersionError(DataError, LookupError):
 
 def releases_root() -> Traversable:
     """``dazhou_reforms/releases`` as importlib.resources sees it; in a source checkout, ``build/``."""
-    package = Path(__file__).parent
-    if (package / "releases").is_dir():
-        return package / "releases"  # what importlib.resources.files() gives for a package on disk
-    if not package.is_dir():  # e.g. imported from a zip archive
-        from importlib import resources
+    from dazhou_reforms.release.folder import packaged_root
 
-        return resources.files("dazhou_reforms") / "releases"
-    return package.parents[1] / "build"
-
-
-def _version_key(version: str) -> tuple[int, ...]:
-    return tuple(int(part) for part in version.split("."))
+    return packaged_root()
 
 
 @cache
 def _versions() -> tuple[str, ...]:
-    root = releases_root()
-    if not root.is_dir():
-        return ()
-    found = [
-        entry.name
-        for entry in root.iterdir()
-        if entry.is_dir() and _VERSION.match(entry.name) and (entry / "SHA256SUMS").is_file()
-    ]
-    return tuple(sorted(found, key=_version_key))
+    from dazhou_reforms.release.folder import versions_in
+
+    return tuple(versions_in(releases_root()))
 
 
 def available_versions() -> list[str]:
@@ -100,26 +81,20 @@ def resolve_version(version: str | None) -> str:
     return version
 
 
-@cache
-def _checksums(version: str) -> dict[str, str]:
-    text = (releases_root() / version / "SHA256SUMS").read_text(encoding="utf-8")
-    sums = {}
-    for line in text.splitlines():
-        digest, _, name = line.partition("  ")
-        sums[name] = digest
-    return sums
-
-
 def read_release_file(version: str | None, name: str) -> bytes:
-    """The bytes of one file of a release, verified against its SHA256SUMS entry."""
-    version = resolve_version(version)
-    sums = _checksums(version)
-    if name not in sums:
-        raise DataError(f"{name} is not listed in SHA256SUMS of release {version}")
-    data = (releases_root() / version / name).read_bytes()
-    if hashlib.sha256(data).hexdigest() != sums[name]:
-        raise DataError(f"{name} of release {version} does not match its SHA-256 in SHA256SUMS")
-    return data
+    """The bytes of one file of a shipped release, verified against its SHA256SUMS entry."""
+    from dazhou_reforms.release.folder import ReleaseError, packaged_release
+
+    try:
+        return packaged_release(resolve_version(version), releases_root()).read_file(name)
+    except ReleaseError as error:
+        raise DataError(str(error)) from None
+
+
+def clear_cache() -> None:
+    """Forget the releases found and the records loaded (to see release files changed on disk)."""
+    for cached in (_versions, _records):
+        cached.cache_clear()
 
 
 Converter = Callable[[Any], Any]

@@ -36,8 +36,8 @@ EXIT_CONFLICT = 3
 )
 def build(raw_dir: Path, out_dir: Path, changelog: Path) -> None:
     """Check raw/ and build the release OUT/<version>/ (Parquet, JSONL, card, datapackage, Croissant)."""
+    from dazhou_reforms.check.dataset import read_and_check
     from dazhou_reforms.problems.problem import sort_key
-    from dazhou_reforms.read.toml_tree import read_and_check
     from dazhou_reforms.release.changelog import release_date_from
     from dazhou_reforms.release.metadata import ReleaseInfo
     from dazhou_reforms.release.write import ReleaseConflict, render_release, write_release

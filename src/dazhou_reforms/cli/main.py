@@ -22,7 +22,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "validate": "dazhou_reforms.cli.validate:validate",
     "new": "dazhou_reforms.cli.new:new",
     "info": "dazhou_reforms.cli.info:info",
-    "diff": "dazhou_reforms.cli.info:diff",
+    "diff": "dazhou_reforms.cli.diff:diff",
 }
 
 
@@ -57,8 +57,8 @@ def main() -> None:
 @raw_dir_option
 def check(raw_dir: Path) -> None:
     """Check the whole raw/ tree: schema, evidence quotes, references, figures, vocabularies."""
+    from dazhou_reforms.check.dataset import read_and_check
     from dazhou_reforms.problems.problem import sort_key
-    from dazhou_reforms.read.toml_tree import read_and_check
 
     dataset = read_and_check(raw_dir)
     if dataset.problems:

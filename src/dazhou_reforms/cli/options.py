@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import click
+
+from dazhou_reforms.release.folder import SUMS_NAME, VERSION, Release, available_releases, packaged_root
+
+#: Exit status of a command whose data (a release, raw/) has problems or cannot be read.
+EXIT_BAD_DATA = 1
 
 #: ``--raw DIR``: the raw/ tree of hand-written records (default ``raw``).
 raw_dir_option = click.option(
@@ -15,3 +21,28 @@ raw_dir_option = click.option(
     show_default=True,
     help="The raw/ tree of hand-written records.",
 )
+
+
+def packaged() -> Traversable | None:
+    """The releases shipped in the installed package, if it ships any."""
+    root = packaged_root()
+    return root if root.is_dir() else None
+
+
+def find_release(spec: str, build_dir: Path = Path("build")) -> Release:
+    """The release a command-line argument names; :class:`click.BadParameter` when there is none."""
+    if VERSION.match(spec):
+        releases = {release.name: release for release in available_releases(build_dir, packaged())}
+        if spec in releases:
+            return releases[spec]
+        known = ", ".join(releases) or "none"
+        raise click.BadParameter(
+            f"no release {spec} in {build_dir.as_posix()}/ or the installed package (available: {known}); "
+            "give a version or the path of a release folder"
+        )
+    path = Path(spec)
+    if not path.is_dir():
+        raise click.BadParameter(f"{spec} is neither a version number nor a folder")
+    if not (path / SUMS_NAME).is_file():
+        raise click.BadParameter(f"{spec} is not a release folder: it has no {SUMS_NAME}")
+    return Release(path.name, path, path.as_posix())

@@ -1,61 +1,79 @@
-"""Where a record came from, so that a problem can name the file and line a person should open."""
+"""Where a record came from, so that a problem can name the file, line and column a person should open.
+
+:class:`Origin` is the one location type of the package: the readers make one for every record
+(a TOML file with its text, a JSON record with the position of each of its values, a line of a
+JSON Lines file), the checks and the validator pass it along, and a problem takes its ``file``,
+``line`` and ``column`` from it. It is a small tuple, cheap enough to make for every record of a
+streamed file.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from difflib import get_close_matches
-
-from dazhou_reforms.schema.models import Model
+from collections.abc import Mapping
+from typing import NamedTuple
 
 _INDEX = re.compile(r"\[[0-9]+\]")
 
 
-@dataclass(frozen=True)
-class Origin:
-    """A record's file; for TOML its text (to find lines), for JSONL the record's line number."""
+class Origin(NamedTuple):
+    """A record's file, and as much as is known of where in it.
+
+    - ``line``: the line the record starts on (JSON Lines, JSON), None when unknown;
+    - ``text``: the text of a TOML file (one record a file): lines of fields are searched in it;
+    - ``where``: (line, column) of each value of a JSON record, by field path (``a.b[0].c``;
+      ``""`` is the record itself).
+    """
 
     file: str
-    text: str | None = None
     line: int | None = None
-    _lines: list[str] = field(default_factory=list, compare=False, repr=False)
+    text: str | None = None
+    where: Mapping[str, tuple[int, int]] | None = None
 
-    def lines(self) -> list[str]:
-        if not self._lines and self.text is not None:
-            self._lines.extend(self.text.split("\n"))
-        return self._lines
+    def position(self, path: str | None) -> tuple[int, int] | None:
+        """(line, column) where ``path`` is written in a JSON record, or the nearest enclosing value."""
+        if self.where is None:
+            return None
+        path = path or ""
+        while True:
+            if path in self.where:
+                return self.where[path]
+            if not path:
+                return None
+            cut = max(path.rfind("."), path.rfind("["))
+            path = path[: max(cut, 0)]
+
+    def column_of(self, path: str | None) -> int | None:
+        found = self.position(path)
+        return found[1] if found else None
 
     def line_of(self, path: str | None, value: object = None) -> int | None:
         """The 1-based line where ``path`` (``a.b[0].c``) is written, as well as can be told."""
+        if self.where is not None:
+            found = self.position(path)
+            return found[0] if found else self.line
         if self.text is None:
             return self.line
-        lines = self.lines()
-        names = [part for part in _INDEX.sub("", path or "").split(".") if part]
-        key = re.compile(rf'(^|[\s{{,])"?{re.escape(names[-1])}"?\s*=') if names else None
-        needle = value.strip()[:24] if isinstance(value, str) and value.strip() else None
-        if needle is not None:
-            with_key = [n for n, line in enumerate(lines, 1) if needle in line and key and key.search(line)]
-            anywhere = [n for n, line in enumerate(lines, 1) if needle in line]
-            if with_key or anywhere:
-                return (with_key or anywhere)[0]
-        if key is None:
-            return None
-        header = re.compile(rf"^\s*\[\[?\s*([\w.]*\.)?{re.escape(names[-1])}\s*\]\]?")
-        for number, line in enumerate(lines, 1):
-            if key.search(line) or header.match(line):
-                return number
-        if len(names) > 1:
-            return self.line_of(".".join(names[:-1]))
+        return toml_line(self.text.split("\n"), path, value)
+
+
+def toml_line(lines: list[str], path: str | None, value: object = None) -> int | None:
+    """The line of a TOML file (as ``lines``) where ``path`` is written: the line holding the
+    value's text under its key, else its key or table header, else its parent's line."""
+    names = [part for part in _INDEX.sub("", path or "").split(".") if part]
+    key = re.compile(rf'(^|[\s{{,])"?{re.escape(names[-1])}"?\s*=') if names else None
+    needle = value.strip()[:24] if isinstance(value, str) and value.strip() else None
+    if needle is not None:
+        with_key = [n for n, line in enumerate(lines, 1) if needle in line and key and key.search(line)]
+        anywhere = [n for n, line in enumerate(lines, 1) if needle in line]
+        if with_key or anywhere:
+            return (with_key or anywhere)[0]
+    if key is None:
         return None
-
-
-def field_names(model: type[Model]) -> list[str]:
-    return list(model.model_fields)
-
-
-def did_you_mean(name: str, model: type[Model]) -> str | None:
-    """A hint for an unknown field: the closest known field name, if any is close."""
-    close = get_close_matches(name, field_names(model), n=1, cutoff=0.6)
-    if close:
-        return f"did you mean `{close[0]}`?"
-    return f"the fields of this record are: {', '.join(field_names(model))}"
+    header = re.compile(rf"^\s*\[\[?\s*([\w.]*\.)?{re.escape(names[-1])}\s*\]\]?")
+    for number, line in enumerate(lines, 1):
+        if key.search(line) or header.match(line):
+            return number
+    if len(names) > 1:
+        return toml_line(lines, ".".join(names[:-1]))
+    return None

@@ -101,14 +101,3 @@ def sort_key(problem: Problem) -> tuple[str, int, int, str, str]:
         problem.code,
         problem.path or "",
     )
-
-
-class ProblemsFound(Exception):
-    """Raised by the edges (build, loaders) when the records have problems; carries all of them."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=sort_key)
-        super().__init__(f"{len(problems)} problem(s) in the records")
-
-    def report(self) -> str:
-        return "\n".join(p.to_text() for p in self.problems)

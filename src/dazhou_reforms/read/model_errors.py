@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import re
+from difflib import get_close_matches
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
 
-from dazhou_reforms.problems.origins import Origin, did_you_mean
+from dazhou_reforms.problems import codes
+from dazhou_reforms.problems.codes import Code
+from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten
 from dazhou_reforms.schema.models import TEXT_INVISIBLE, TEXT_RULE, Model
 from dazhou_reforms.schema.units import StatedQuantityError, parse_stated
 
-#: pydantic error type -> our stable problem code.
-CODES: dict[str, str] = {
-    "missing": "missing-field",
-    "extra_forbidden": "unknown-field",
-    "literal_error": "invalid-code",
-    "string_pattern_mismatch": "invalid-format",
-    "string_too_short": "empty-value",
-    "too_short": "empty-value",
-    "finite_number": "not-finite",
-    "greater_than_equal": "out-of-range",
-    "less_than_equal": "out-of-range",
-    "string_too_long": "too-long",
+#: pydantic error type -> our stable problem code (a type error is WRONG_TYPE, others INVALID_VALUE).
+PYDANTIC_CODES: dict[str, Code] = {
+    "missing": codes.MISSING_FIELD,
+    "extra_forbidden": codes.UNKNOWN_FIELD,
+    "literal_error": codes.INVALID_CODE,
+    "string_pattern_mismatch": codes.INVALID_FORMAT,
+    "string_too_short": codes.EMPTY_VALUE,
+    "too_short": codes.EMPTY_VALUE,
+    "finite_number": codes.NOT_FINITE,
+    "greater_than_equal": codes.OUT_OF_RANGE,
+    "less_than_equal": codes.OUT_OF_RANGE,
+    "string_too_long": codes.TOO_LONG,
 }
 TYPE_ERRORS = {
     "string_type",
@@ -49,14 +52,26 @@ def path_text(loc: tuple[int | str, ...]) -> str:
     return out
 
 
-def _model_in(annotation: Any) -> type[BaseModel] | None:
+def model_in(annotation: Any) -> type[BaseModel] | None:
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return annotation
     for arg in get_args(annotation):
-        found = _model_in(arg)
+        found = model_in(arg)
         if found is not None:
             return found
     return None
+
+
+def field_names(model: type[BaseModel]) -> list[str]:
+    return list(model.model_fields)
+
+
+def did_you_mean(name: str, model: type[BaseModel]) -> str:
+    """A hint for an unknown field: the closest known field name, if any is close."""
+    close = get_close_matches(name, field_names(model), n=1, cutoff=0.6)
+    if close:
+        return f"did you mean `{close[0]}`?"
+    return f"the fields of this record are: {', '.join(field_names(model))}"
 
 
 def model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel]:
@@ -68,7 +83,7 @@ def model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseMod
         info = current.model_fields.get(part)
         if info is None:
             return current
-        nested = _model_in(info.annotation)
+        nested = model_in(info.annotation)
         if nested is None:
             return current
         current = nested
@@ -116,30 +131,26 @@ def _ascii_hint(value: object) -> str | None:
     return None
 
 
-def _hint(code: str, error: Any, model: type[BaseModel]) -> str | None:
+def _hint(code: Code, error: Any, model: type[BaseModel]) -> str | None:
     loc = error["loc"]
     value = error.get("input")
-    if code == "unknown-field" and loc and isinstance(loc[-1], str):
+    if code is codes.UNKNOWN_FIELD and loc and isinstance(loc[-1], str):
         owner = model_at(model, loc)
         if issubclass(owner, Model):
             return did_you_mean(str(loc[-1]), owner)
-    if code == "wrong-type" and value is None and loc:
+    if code is codes.WRONG_TYPE and value is None and loc:
         return f"`{path_text(loc)}` needs a value here; null (or an empty entry) is not one"
-    if code == "wrong-type" and isinstance(value, str):
+    if code is codes.WRONG_TYPE and isinstance(value, str):
         return (
             _number_hint(value)
             or _ascii_hint(value)
             or "write the value without quotes; numbers and true/false are not text"
         )
-    if code in {"invalid-format", "invalid-code"} and _ascii_hint(value):
+    if code in (codes.INVALID_FORMAT, codes.INVALID_CODE) and _ascii_hint(value):
         return _ascii_hint(value)
-    if code == "missing-field":
+    if code is codes.MISSING_FIELD:
         return f"add `{loc[-1]} = ...` to the record" if loc else None
-    if code == "invalid-code":
-        return "see the vocabularies in raw/vocabularies/ for the allowed codes"
-    if code == "not-finite":
-        return "NaN and infinities are not data; leave the figure out or write a finite number"
-    return None
+    return code.hint
 
 
 def _shown(value: object) -> str:
@@ -169,16 +180,16 @@ def schema_problems(
     problems = []
     for item in _errors(error):
         kind = item["type"]
-        code = CODES.get(kind, "wrong-type" if kind in TYPE_ERRORS else "invalid-value")
+        code = PYDANTIC_CODES.get(kind, codes.WRONG_TYPE if kind in TYPE_ERRORS else codes.INVALID_VALUE)
         path = path_text(item["loc"])
         value = item.get("input")
         found = None if kind == "missing" else _shown(value)
         message = item["msg"].removeprefix("Value error, ")
         if kind == "string_pattern_mismatch" and (item.get("ctx") or {}).get("pattern") == TEXT_RULE:
-            kind, code, message = "value_error", "invalid-value", _text_rule_message(str(value))
+            kind, code, message = "value_error", codes.INVALID_VALUE, _text_rule_message(str(value))
             item = {**item, "type": kind, "ctx": {}}
         if value is None and kind not in {"missing", "extra_forbidden"} and item["loc"]:
-            code = "wrong-type"  # null where a value is required: the wrong JSON type, whatever the field
+            code = codes.WRONG_TYPE  # null where a value is required: the wrong JSON type, whatever the field
             message = f"`{path}` is null, but it needs a value"
         elif kind == "literal_error":
             message = f"`{path}` is not one of the allowed codes"
@@ -187,11 +198,10 @@ def schema_problems(
         elif kind == "missing":
             message = f"required field `{path}` is missing"
         problems.append(
-            Problem(
-                code=code,
-                message=message,
-                file=origin.file,
-                line=origin.line_of(path, value if kind != "missing" else None),
+            code.problem(
+                message,
+                origin.file,
+                origin.line_of(path, value if kind != "missing" else None),
                 record_id=record_id,
                 path=path or None,
                 expected=_expected(item),

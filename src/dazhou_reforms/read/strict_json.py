@@ -19,6 +19,9 @@ from json import JSONDecodeError
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
+from dazhou_reforms.problems import codes
+from dazhou_reforms.problems.codes import Code
+
 #: Deepest nesting accepted; records need 5 (reform -> recognitions -> [] -> evidence -> []).
 MAX_DEPTH = 32
 #: Longest number accepted, in characters; a double needs at most 24, an id-sized integer fewer.
@@ -36,7 +39,7 @@ class JsonError(ValueError):
 
     def __init__(
         self,
-        code: str,
+        code: Code,
         message: str,
         offset: int,
         path: str | None = None,
@@ -63,12 +66,12 @@ def parse(text: str) -> Parsed:
     parser = _Parser(text)
     start = _WHITE.match(text, 0).end()  # type: ignore[union-attr]
     if start == len(text):
-        raise JsonError("json-syntax", "no JSON value: the text is empty or only white space", start)
+        raise JsonError(codes.JSON_SYNTAX, "no JSON value: the text is empty or only white space", start)
     value, end = parser.value(start, "", 1)
     end = _WHITE.match(text, end).end()  # type: ignore[union-attr]
     if end != len(text):
         raise JsonError(
-            "json-syntax",
+            codes.JSON_SYNTAX,
             "unexpected text after the end of the JSON value",
             end,
             hint="write one record per line (JSON Lines), or one array of records in a .json file",
@@ -88,9 +91,9 @@ class _Parser:
     def fail(self, offset: int, message: str, hint: str | None = None) -> JsonError:
         if offset >= len(self.text):
             return JsonError(
-                "json-syntax", "the text ends before the JSON value does", len(self.text), hint=hint
+                codes.JSON_SYNTAX, "the text ends before the JSON value does", len(self.text), hint=hint
             )
-        return JsonError("json-syntax", message, offset, hint=hint)
+        return JsonError(codes.JSON_SYNTAX, message, offset, hint=hint)
 
     def white(self, offset: int) -> int:
         return _WHITE.match(self.text, offset).end()  # type: ignore[union-attr]
@@ -107,7 +110,7 @@ class _Parser:
             return self.string(offset, path)
         if _NOT_FINITE.match(text, offset):
             raise JsonError(
-                "non-finite-number",
+                codes.NON_FINITE_NUMBER,
                 "NaN and Infinity are not JSON numbers",
                 offset,
                 path or None,
@@ -127,7 +130,7 @@ class _Parser:
     def enter(self, offset: int, path: str, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise JsonError(
-                "too-deep",
+                codes.TOO_DEEP,
                 f"the value is nested more than {MAX_DEPTH} levels deep",
                 offset,
                 None,
@@ -150,7 +153,7 @@ class _Parser:
             key, offset = self.scan(offset)
             if key in result:
                 raise JsonError(
-                    "duplicate-key",
+                    codes.DUPLICATE_KEY,
                     f"the key `{key}` appears twice in the same object",
                     key_at,
                     _join(path, key),
@@ -202,7 +205,7 @@ class _Parser:
         surrogate = _SURROGATE.search(value)
         if surrogate is not None:
             raise JsonError(
-                "json-syntax",
+                codes.JSON_SYNTAX,
                 f"lone UTF-16 surrogate \\u{ord(surrogate.group()):04x} in a string",
                 offset,
                 hint="a \\ud800-\\udfff escape must be half of a surrogate pair",
@@ -224,7 +227,7 @@ class _Parser:
             raise self.fail(match.end(), f"a malformed number after {token[:24]}")
         if len(token) > MAX_NUMBER_LENGTH:
             raise JsonError(
-                "number-too-long",
+                codes.NUMBER_TOO_LONG,
                 f"a number of {len(token)} characters (at most {MAX_NUMBER_LENGTH})",
                 offset,
                 path or None,
@@ -235,7 +238,7 @@ class _Parser:
         number = float(token)
         if math.isinf(number):
             raise JsonError(
-                "number-overflow",
+                codes.NUMBER_OVERFLOW,
                 f"the number {token[:24]} is too large for a double and would become infinity",
                 offset,
                 path or None,

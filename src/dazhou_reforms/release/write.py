@@ -109,7 +109,7 @@ def differing_files(folder: Path, files: Mapping[str, bytes]) -> list[str]:
     return sorted(differing)
 
 
-def _parquet_writer_hint(folder: Path, differing: list[str]) -> str | None:
+def parquet_writer_hint(folder: Path, differing: list[str]) -> str | None:
     """Name the cause when the Parquet files differ only because another pyarrow wrote them."""
     from dazhou_reforms.release.tables import parquet_writer
 
@@ -163,5 +163,5 @@ def _same_or_conflict(folder: Path, files: Mapping[str, bytes]) -> Outcome:
         raise ReleaseConflict(folder, ["(not a folder)"])
     differing = differing_files(folder, files)
     if differing:
-        raise ReleaseConflict(folder, differing, _parquet_writer_hint(folder, differing))
+        raise ReleaseConflict(folder, differing, parquet_writer_hint(folder, differing))
     return Outcome(folder, "unchanged", files)

@@ -244,13 +244,12 @@ class VocabularyEntry(Model):
     definition_en: Text
 
 
-#: Released tables, in dependency order (referenced tables first).
+#: Released tables, in dependency order (referenced tables first): the one list of tables, each
+#: named by its model's ``table``.
 TABLES: dict[str, type[Model]] = {
-    "sources": Source,
-    "sections": Section,
-    "organizations": Organization,
-    "reforms": Reform,
-    "metrics": Metric,
-    "glossary": GlossaryTerm,
-    "vocabularies": VocabularyEntry,
+    model.table: model
+    for model in (Source, Section, Organization, Reform, Metric, GlossaryTerm, VocabularyEntry)
 }
+#: Tables whose records have ids, unique across all of them; in raw/, one ``<id>.toml`` a record
+#: (vocabulary entries have no id: raw/vocabularies/ holds a file a vocabulary).
+ID_TABLES: tuple[str, ...] = tuple(table for table, model in TABLES.items() if issubclass(model, Record))

@@ -9,15 +9,13 @@ and must not be reused by a record of another table.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.problem import Problem
-from dazhou_reforms.schema.models import TABLES, Model, Source
-
-#: Tables whose records have ids (vocabulary entries have none).
-ID_TABLES = tuple(table for table in TABLES if table != "vocabularies")
+from dazhou_reforms.release.folder import Release, ReleaseError, packaged_release, packaged_root, versions_in
+from dazhou_reforms.schema.models import ID_TABLES, Model, Source
 
 
 @dataclass
@@ -41,30 +39,28 @@ class Context:
                 self.sources = [s for s in self.sources if s.id != record.id] + [record]
 
 
+class TableUnreadable(Exception):
+    """A table of a release cannot be read (``error`` says why)."""
+
+    def __init__(self, table: str, error: Exception) -> None:
+        super().__init__(str(error))
+        self.table = table
+        self.error = error
+
+
 def shipped_release() -> tuple[Context, list[Problem]]:
     """The newest release shipped with the package (an empty context when there is none)."""
-    from dazhou_reforms import loaders
-
     try:
-        versions = loaders.available_versions()
+        root = packaged_root()
+        versions = versions_in(root)
         if not versions:
             return Context(), []
         version = versions[-1]
         context = Context(f"release {version}")
-        readers: dict[str, Callable[[str | None], Sequence[Model]]] = {
-            "sources": loaders.load_sources,
-            "sections": loaders.load_sections,
-            "organizations": loaders.load_organizations,
-            "reforms": loaders.load_reforms,
-            "metrics": loaders.load_metrics,
-            "glossary": loaders.load_glossary,
-        }
-        for table, read in readers.items():
-            context.add(table, list(read(version)))
-    except (loaders.DataError, OSError, ValueError) as error:
+        read(packaged_release(version, root), context, verify=True)
+    except (TableUnreadable, ReleaseError, OSError) as error:
         return Context(), [
-            Problem(
-                "unreadable",
+            codes.UNREADABLE.problem(
                 f"the release shipped with the package cannot be read: {error}",
                 hint="reinstall dazhou-reforms, or pass --no-release",
             )
@@ -72,34 +68,55 @@ def shipped_release() -> tuple[Context, list[Problem]]:
     return context, []
 
 
-def release_folder(folder: Path) -> tuple[Context, list[Problem]]:
-    """A release folder (``build/<version>/``): the records of its ``<table>.jsonl`` files."""
-    context = Context(f"release in {folder.as_posix()}")
+def read(release: Release, context: Context, verify: bool) -> bool:
+    """Add the records of ``release`` to ``context``: its sources whole (their texts are checked
+    against), of the other tables only the ids (the build validated the records). False when the
+    release holds no table; :class:`TableUnreadable` when a table cannot be read."""
     found = False
     for table in ID_TABLES:
-        path = folder / f"{table}.jsonl"
-        if not path.is_file():
+        if not release.has(f"{table}.jsonl"):
             continue
         found = True
         try:
-            if table == "sources":  # their texts are checked against: read them whole
-                with path.open("rb") as stream:
-                    context.add(table, [Source.model_validate_json(line) for line in stream if line.strip()])
-            else:  # of the others only the ids count (the build validated the records)
-                context.ids.setdefault(table, set()).update(_ids_of(path))
-        except (OSError, ValueError) as error:
-            return Context(), [
-                Problem(
-                    "unreadable",
-                    f"{path.as_posix()} is not a valid release table: {str(error).splitlines()[0]}",
-                    path.as_posix(),
-                    hint="point --release at a folder built by `dazhou-reforms build`, or pass --no-release",
-                )
-            ]
+            read_table(release, table, context, verify)
+        except (ReleaseError, OSError, ValueError) as error:
+            raise TableUnreadable(table, error) from None
+    return found
+
+
+def read_table(release: Release, table: str, context: Context, verify: bool) -> None:
+    from pydantic_core import from_json
+
+    if table == "sources":
+        lines = release.lines(table, verify)
+        context.add(table, [Source.model_validate_json(line) for _, line in lines])
+        return
+    ids = context.ids.setdefault(table, set())
+    for number, line in release.lines(table, verify):
+        record = from_json(line)
+        if not isinstance(record, dict) or not isinstance(record.get("id"), str):
+            raise ValueError(f"line {number} is not a record with an id")
+        ids.add(record["id"])
+
+
+def release_folder(folder: Path) -> tuple[Context, list[Problem]]:
+    """A release folder (``build/<version>/``): the records of its ``<table>.jsonl`` files."""
+    context = Context(f"release in {folder.as_posix()}")
+    release = Release(folder.name, folder, folder.as_posix())
+    try:
+        found = read(release, context, verify=False)
+    except TableUnreadable as unreadable:
+        path = (folder / f"{unreadable.table}.jsonl").as_posix()
+        return Context(), [
+            codes.UNREADABLE.problem(
+                f"{path} is not a valid release table: {str(unreadable.error).splitlines()[0]}",
+                path,
+                hint="point --release at a folder built by `dazhou-reforms build`, or pass --no-release",
+            )
+        ]
     if not found:
         return Context(), [
-            Problem(
-                "no-records",
+            codes.NO_RECORDS.problem(
                 f"{folder.as_posix()} holds no <table>.jsonl files of a release",
                 folder.as_posix(),
                 hint="point --release at a folder built by `dazhou-reforms build`, e.g. build/1.0.0",
@@ -108,45 +125,30 @@ def release_folder(folder: Path) -> tuple[Context, list[Problem]]:
     return context, []
 
 
-def _ids_of(path: Path) -> list[str]:
-    """The ids of a release table's records; ValueError where a line is not a record with an id."""
-    from pydantic_core import from_json
-
-    ids = []
-    with path.open("rb") as stream:
-        for number, line in enumerate(stream, 1):
-            if not line.strip():
-                continue
-            record = from_json(line)
-            if not isinstance(record, dict) or not isinstance(record.get("id"), str):
-                raise ValueError(f"line {number} is not a record with an id")
-            ids.append(record["id"])
-    return ids
-
-
 def source_files(paths: list[Path], context: Context) -> list[Problem]:
     """Add the sources of ``--source`` files (raw ``<id>.toml`` with ``<id>.txt``, or sources.jsonl)."""
-    from dazhou_reforms.read.toml_tree import RawDataset, read_record_file
+    from dazhou_reforms.read.toml_tree import RawReader
 
     problems: list[Problem] = []
     for path in paths:
         display = path.as_posix()
         if not path.is_file():
-            problems.append(Problem("missing-path", f"the source file {display} does not exist", display))
+            problems.append(
+                codes.MISSING_PATH.problem(f"the source file {display} does not exist", display, hint=None)
+            )
             continue
         if path.suffix == ".toml":
-            dataset = RawDataset()
-            read_record_file("sources", path, path.parent, {}, dataset, display)
-            problems.extend(dataset.problems)
-            context.add("sources", dataset.tables["sources"])
+            reader = RawReader()
+            reader.record_file("sources", path, path.parent, display)
+            problems.extend(reader.dataset.problems)
+            context.add("sources", reader.dataset.tables["sources"])
             continue
         try:
             with path.open("rb") as stream:
                 records: list[Model] = [Source.model_validate_json(line) for line in stream if line.strip()]
         except (OSError, ValueError) as error:
             problems.append(
-                Problem(
-                    "unreadable",
+                codes.UNREADABLE.problem(
                     f"{display} is not a sources table: {str(error).splitlines()[0]}",
                     display,
                     hint="give a raw source TOML (with its .txt) or a released sources.jsonl",

@@ -4,9 +4,11 @@ The steps, each in its own module:
 
 1. :mod:`~dazhou_reforms.validate.inputs` sorts the paths into raw/ trees and record files;
 2. :mod:`~dazhou_reforms.validate.context` loads what records may refer to (a release, sources);
-3. raw/ trees and TOML files are read by :mod:`~dazhou_reforms.read.toml_tree`, exactly as ``build``
-   reads them; JSON Lines and JSON by :mod:`~dazhou_reforms.read.json_file`, streamed;
-4. :mod:`~dazhou_reforms.validate.pool` runs the collection checks of :mod:`~dazhou_reforms.check.dataset`.
+3. raw/ trees and TOML files are read by :mod:`~dazhou_reforms.read.toml_tree`, exactly as
+   ``build`` reads them; JSON Lines by :mod:`~dazhou_reforms.read.jsonl_fast`, streamed, and JSON
+   by :mod:`~dazhou_reforms.read.json_file`;
+4. :mod:`~dazhou_reforms.validate.pool` runs the collection checks of :mod:`~dazhou_reforms.check`;
+   the duplicate ids it suspects across batches are confirmed here, by re-reading the inputs.
 
 Problems are collected, not raised: the first ``max_errors`` of them are kept and reading stops
 there. Any failure of the validator itself becomes an ``internal-error`` problem, never a traceback.
@@ -21,6 +23,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from dazhou_reforms.check.ids import Occurrence, repeated
+from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.codes import kind_of
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten, sort_key
@@ -86,7 +90,7 @@ def validate_paths(paths: Sequence[Path], options: Options = Options()) -> Outco
     sink = _Sink(options.max_errors)
     outcome = Outcome()
     try:
-        with _rare_collections():
+        with rare_collections():
             _run(paths, options, sink, outcome)
     except _Enough:
         outcome.truncated = True
@@ -99,7 +103,7 @@ GC_THRESHOLD = 50_000
 
 
 @contextmanager
-def _rare_collections() -> Iterator[None]:
+def rare_collections() -> Iterator[None]:
     """Run the cyclic garbage collector less often while records stream through.
 
     Validation makes and drops millions of small objects (records, their tuples and dicts) that
@@ -148,14 +152,14 @@ class _Run:
         self.outcome = outcome
         self.hidden: set[str] = set()  # files of raw/ trees read for context, not asked about
         self.asked_ids: set[str] = set()  # ids of the records in the files asked about
-        self.tree_places: list[tuple[str, str, str, int | None]] = []  # table, id, file, line
+        self.tree_places: list[tuple[str, str, Origin]] = []  # table, id, origin of the TOML records
         self.files: list[RecordFile] = []
         self.pool = RecordPool(context, sink, self.wanted, options.batch_size)
 
     def wanted(self, problem: Problem) -> bool:
         if problem.file not in self.hidden:
             return True
-        return problem.code == "duplicate-id" and problem.record_id in self.asked_ids
+        return problem.code == codes.DUPLICATE_ID.name and problem.record_id in self.asked_ids
 
     def texts(self) -> dict[str, str]:
         return {getattr(s, "id", ""): getattr(s, "text", "") for s in self.pool.sources()}
@@ -171,7 +175,7 @@ class _Run:
             self.hidden |= every - tree.only
         asked = {o.file for o in dataset.origins.values()} if tree.only is None else tree.only
         for (table, record_id), origin in dataset.origins.items():
-            self.tree_places.append((table, record_id, origin.file, origin.line_of("id", record_id)))
+            self.tree_places.append((table, record_id, origin))
             if origin.file in asked:
                 self.asked_ids.add(record_id)
         self.sink([p for p in dataset.problems if self.wanted(p)])
@@ -192,21 +196,20 @@ class _Run:
         self.outcome.records += sum(1 for o in dataset.origins.values() if o.file in asked)
 
     def toml_files(self, files: list[RecordFile]) -> None:
-        from dazhou_reforms.read.toml_tree import RawDataset, finish_sections, read_record_file
+        from dazhou_reforms.read.toml_tree import RawReader
 
-        dataset = RawDataset()
-        texts = self.texts()
+        reader = RawReader(self.texts())
         for file in files:
             self.outcome.files += 1
             self.outcome.records += 1
-            read_record_file(file.table, file.path, file.path.parent, texts, dataset, file.display)
-        finish_sections(dataset, texts)
+            reader.record_file(file.table, file.path, file.path.parent, file.display)
+        dataset = reader.finish()
         self.sink(dataset.problems)
         for table, ids in dataset.invalid_ids.items():
             for record_id in ids:
                 self.pool.add_invalid(table, record_id)
         for (table, record_id), origin in dataset.origins.items():
-            self.tree_places.append((table, record_id, origin.file, origin.line_of("id", record_id)))
+            self.tree_places.append((table, record_id, origin))
         for table, records in dataset.tables.items():
             for record in records:
                 origin = dataset.origins[(table, getattr(record, "id", ""))]
@@ -214,7 +217,8 @@ class _Run:
                 self.pool.add(table, record, origin)
 
     def json_file(self, file: RecordFile) -> None:
-        from dazhou_reforms.read.json_file import validate_json, validate_jsonl
+        from dazhou_reforms.read.json_file import validate_json
+        from dazhou_reforms.read.jsonl_fast import validate_jsonl
 
         self.outcome.files += 1
         self.files.append(file)
@@ -223,21 +227,29 @@ class _Run:
         self.outcome.records += counts.records
         self.outcome.valid_records += counts.valid
 
-    def locate(self, ids: set[str]) -> dict[str, list[tuple[str, str, int | None]]]:
+    def locate(self, ids: set[str]) -> dict[str, list[Occurrence]]:
         """Every occurrence of ``ids`` in the inputs, in reading order (to confirm duplicates)."""
         from dazhou_reforms.read.json_file import stream_ids
 
-        found: dict[str, list[tuple[str, str, int | None]]] = {}
-        for table, record_id, file, line in self.tree_places:
+        found: dict[str, list[Occurrence]] = {}
+        for table, record_id, origin in self.tree_places:
             if record_id in ids:
-                found.setdefault(record_id, []).append((table, file, line))
+                found.setdefault(record_id, []).append((table, origin))
         for record_file in self.files:
             for record_id, line in stream_ids(
                 record_file.path, record_file.format, self.options.max_record_size
             ):
                 if record_id in ids:
-                    found.setdefault(record_id, []).append((record_file.table, record_file.display, line))
+                    found.setdefault(record_id, []).append(
+                        (record_file.table, Origin(record_file.display, line))
+                    )
         return found
+
+    def finish(self) -> None:
+        """The collection checks of what is left, and the duplicates suspected across batches."""
+        suspects = self.pool.finish()
+        if suspects:
+            self.sink([p for p in repeated(self.locate(suspects)) if self.wanted(p)])
 
 
 def _estimated_records(file: RecordFile) -> int:
@@ -258,27 +270,17 @@ def _guarded(run: _Run, display: str, step: object, *args: object) -> None:
     except _Enough:
         raise
     except OSError as error:
-        run.sink(
-            [
-                Problem(
-                    "unreadable",
-                    f"{display} cannot be read: {error.strerror or error}",
-                    display,
-                    hint="check that the file exists and is readable",
-                )
-            ]
+        problem = codes.UNREADABLE.problem(
+            f"{display} cannot be read: {error.strerror or error}",
+            display,
+            hint="check that the file exists and is readable",
         )
+        run.sink([problem])
     except Exception as error:  # the last line of defence: no traceback, ever
-        run.sink(
-            [
-                Problem(
-                    "internal-error",
-                    f"the validator failed: {type(error).__name__}: {shorten(str(error), 120)}",
-                    display,
-                    hint="please report this as a bug of dazhou-reforms, with the input if you can",
-                )
-            ]
+        problem = codes.INTERNAL_ERROR.problem(
+            f"the validator failed: {type(error).__name__}: {shorten(str(error), 120)}", display
         )
+        run.sink([problem])
 
 
 def _run(paths: Sequence[Path], options: Options, sink: _Sink, outcome: Outcome) -> None:
@@ -300,4 +302,4 @@ def _run(paths: Sequence[Path], options: Options, sink: _Sink, outcome: Outcome)
         _guarded(run, toml[0].display, run.toml_files, sorted(toml, key=lambda f: order[f.table]))
     for file in [f for f in json_files if f.table != "sources"]:
         _guarded(run, file.display, run.json_file, file)
-    _guarded(run, "collection checks", run.pool.finish, run.locate)
+    _guarded(run, "collection checks", run.finish)

@@ -18,11 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.problem import Problem
-from dazhou_reforms.read.toml_tree import RECORD_TABLES
 from dazhou_reforms.schema.models import TABLES
 
-RAW_DIRS = (*RECORD_TABLES, "vocabularies")
 FORMATS: dict[str, Literal["toml", "jsonl", "json"]] = {
     ".toml": "toml",
     ".jsonl": "jsonl",
@@ -57,7 +56,7 @@ class Inputs:
 
 
 def is_raw_tree(directory: Path) -> bool:
-    return any((directory / name).is_dir() for name in RAW_DIRS)
+    return any((directory / name).is_dir() for name in TABLES)
 
 
 def tree_display(path: Path, root: Path) -> str:
@@ -74,8 +73,7 @@ def find_inputs(paths: Sequence[Path], table: str | None = None) -> Inputs:
         try:
             if not path.exists():
                 inputs.problems.append(
-                    Problem(
-                        "missing-path",
+                    codes.MISSING_PATH.problem(
                         f"{display} does not exist",
                         display,
                         hint="check the path; give files or directories of records",
@@ -92,8 +90,7 @@ def find_inputs(paths: Sequence[Path], table: str | None = None) -> Inputs:
 
 
 def _unreadable(display: str, error: OSError) -> Problem:
-    return Problem(
-        "unreadable",
+    return codes.UNREADABLE.problem(
         f"{display} cannot be read: {error.strerror or error}",
         display,
         hint="check that the path is a readable file or directory",
@@ -113,7 +110,7 @@ def _directory(path: Path, table: str | None, inputs: Inputs, trees: dict[Path, 
     if is_raw_tree(path):
         _tree(path, trees, None)
         return
-    if path.resolve().name in RAW_DIRS and is_raw_tree(path.resolve().parent):
+    if path.resolve().name in TABLES and is_raw_tree(path.resolve().parent):
         files = sorted(path.glob("*.toml"))
         for file in files:
             _tree(path.resolve().parent, trees, file)
@@ -129,8 +126,7 @@ def _directory(path: Path, table: str | None, inputs: Inputs, trees: dict[Path, 
     )
     if not files:
         inputs.problems.append(
-            Problem(
-                "no-records",
+            codes.NO_RECORDS.problem(
                 f"{path.as_posix()} holds no record files",
                 path.as_posix(),
                 expected="a raw/ tree, or .toml, .jsonl or .json files of records",
@@ -146,8 +142,7 @@ def _file(path: Path, table: str | None, inputs: Inputs, trees: dict[Path, RawTr
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         inputs.problems.append(
-            Problem(
-                "unknown-format",
+            codes.UNKNOWN_FORMAT.problem(
                 f"{display} is not a record file",
                 display,
                 expected="a name ending in .toml, .jsonl, .ndjson or .json",
@@ -158,7 +153,7 @@ def _file(path: Path, table: str | None, inputs: Inputs, trees: dict[Path, RawTr
     parent = path.resolve().parent
     if (
         kind == "toml"
-        and parent.name in RAW_DIRS
+        and parent.name in TABLES
         and table in (None, parent.name)
         and is_raw_tree(parent.parent)
     ):
@@ -167,8 +162,7 @@ def _file(path: Path, table: str | None, inputs: Inputs, trees: dict[Path, RawTr
     found = table or _table_of(path)
     if found is None:
         inputs.problems.append(
-            Problem(
-                "unknown-table",
+            codes.UNKNOWN_TABLE.problem(
                 f"cannot tell which table {display} holds",
                 display,
                 expected="a file named after its table (e.g. metrics.jsonl) or in a table folder",

@@ -12,8 +12,8 @@ checked batch only the ids are kept, as fingerprints in an :class:`~dazhou_refor
 - references resolve against kept records, earlier batches, the context and ids of invalid records;
   a reform whose parent comes in a later batch is kept back and checked at the end;
 - duplicate ids within a batch are found by ``check_dataset``; across batches an id fingerprint hit
-  is confirmed by re-reading the inputs (:meth:`RecordPool.finish` is given a way to) before it is
-  reported;
+  is a suspect: :meth:`RecordPool.finish` returns the suspects, and the validator confirms them by
+  re-reading its inputs before it reports them;
 - what the batches cannot see: a parent_id cycle whose reforms are in different batches.
 """
 
@@ -23,11 +23,14 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
 
-from dazhou_reforms.check.dataset import Resolve, check_dataset
+from dazhou_reforms.check.dataset import check_dataset
+from dazhou_reforms.check.ids import used_by_released
+from dazhou_reforms.check.reporter import Resolve
+from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.origins import Origin
-from dazhou_reforms.problems.problem import Problem, shorten
-from dazhou_reforms.schema.models import TABLES, Model
-from dazhou_reforms.validate.context import ID_TABLES, Context
+from dazhou_reforms.problems.problem import Problem
+from dazhou_reforms.schema.models import ID_TABLES, TABLES, Model
+from dazhou_reforms.validate.context import Context
 from dazhou_reforms.validate.id_index import IdIndex
 
 #: Records of one table checked together, all at once, before the table is checked in batches.
@@ -41,33 +44,24 @@ WHOLE_TABLES = ("sources", "vocabularies")
 #: References from a table to itself: these may point forward, past the current batch.
 SELF_REFERENCES = {"reforms": "parent_id"}
 
-Place = Origin | tuple[str, int]
 #: The tag of each table's ids in the index.
 TAGS = {table: tag for tag, table in enumerate(ID_TABLES)}
-#: id -> every (table, file, line) where it occurs, for ids whose fingerprint was seen twice.
-Locate = Callable[[set[str]], dict[str, list[tuple[str, str, int | None]]]]
 
 
 class Places(Mapping[tuple[str, str], Origin]):
-    """(table, id) -> Origin, over table -> id -> place; Origins are made only when a problem needs
-    one (most records have none)."""
+    """(table, id) -> Origin, as the checks take them, over the pool's table -> id -> Origin."""
 
-    def __init__(self, places: Mapping[str, Mapping[str, Place]]) -> None:
-        self._places = places
+    def __init__(self, places: Mapping[str, Mapping[str, Origin]]) -> None:
+        self.places = places
 
     def __getitem__(self, key: tuple[str, str]) -> Origin:
-        place = self._places[key[0]][key[1]]
-        return place if isinstance(place, Origin) else Origin(place[0], line=place[1])
+        return self.places[key[0]][key[1]]
 
     def __iter__(self) -> Iterator[tuple[str, str]]:
-        return ((table, record_id) for table, ids in self._places.items() for record_id in ids)
+        return ((table, record_id) for table, ids in self.places.items() for record_id in ids)
 
     def __len__(self) -> int:
-        return sum(map(len, self._places.values()))
-
-
-def _file_of(place: Place) -> str | None:
-    return place.file if isinstance(place, Origin) else place[0]
+        return sum(map(len, self.places.values()))
 
 
 @dataclass
@@ -84,11 +78,11 @@ class RecordPool:
     vocabulary_files: dict[str, Origin] | None = None
     kept: dict[str, list[Model]] = field(default_factory=lambda: {table: [] for table in TABLES})
     #: table -> id -> where the kept record of that id was read.
-    places: dict[str, dict[str, Place]] = field(default_factory=lambda: {table: {} for table in TABLES})
+    places: dict[str, dict[str, Origin]] = field(default_factory=lambda: {table: {} for table in TABLES})
     invalid: dict[str, set[str]] = field(default_factory=dict)
     #: Ids of the checked batches of every table, each tagged with its table.
     index: IdIndex | None = None
-    deferred: list[tuple[str, Model, Place]] = field(default_factory=list)
+    deferred: list[tuple[str, Model, Origin]] = field(default_factory=list)
     suspects: set[str] = field(default_factory=set)
     #: Records the inputs are estimated to hold (sizes the index when the first batch is checked).
     expected: int = 0
@@ -98,14 +92,13 @@ class RecordPool:
 
     # -- collecting ---------------------------------------------------------------------------
 
-    def add(self, table: str, record: Model, place: Place) -> None:
+    def add(self, table: str, record: Model, origin: Origin) -> None:
         records = self.kept[table]
         records.append(record)
         record_id = getattr(record, "id", None)
         if record_id is not None:
-            self.places[table][record_id] = place
+            self.places[table][record_id] = origin
         elif table == "vocabularies":  # check_vocabularies names a vocabulary's first file and line
-            origin = place if isinstance(place, Origin) else Origin(place[0], line=place[1])
             self.vocabulary_files = self.vocabulary_files or {}
             self.vocabulary_files.setdefault(str(getattr(record, "vocabulary", "")), origin)
         self._flush_if_full(table)
@@ -127,7 +120,7 @@ class RecordPool:
         """
         self.kept[table] += records
         ids = [getattr(record, "id", "") for record in records]
-        self.places[table].update(zip(ids, zip(repeat(file), lines), strict=True))
+        self.places[table].update(zip(ids, map(Origin, repeat(file), lines), strict=True))
         self._flush_if_full(table)
 
     def _flush_if_full(self, table: str) -> None:
@@ -194,7 +187,7 @@ class RecordPool:
             tables, Places({table: places}), None, self.known(table), self.resolver(table, pending)
         )
         if problems:
-            files = set(map(_file_of, places.values()))
+            files = {origin.file for origin in places.values()}
             self.report([p for p in problems if p.file in files and self.wanted(p)])
         self._against_others(table, batch, places, add=True)
         if pending:
@@ -204,7 +197,7 @@ class RecordPool:
                     self.deferred.append((table, record, places[getattr(record, "id", "")]))
 
     def _against_others(
-        self, table: str, records: list[Model], places: Mapping[str, Place], add: bool = False
+        self, table: str, records: list[Model], places: Mapping[str, Origin], add: bool = False
     ) -> None:
         """Ids already used by checked batches (to confirm) or by another table of the context.
 
@@ -227,21 +220,7 @@ class RecordPool:
         for record_id in [record_id for record_id in ids if record_id in clashes] if clashes else ():
             other = released[record_id]
             if other != table:
-                origin = Places({table: places})[(table, record_id)]
-                problems.append(
-                    Problem(
-                        "duplicate-id",
-                        f"id `{record_id}` is used by a record of table `{other}` "
-                        f"in the {self.context.label}",
-                        origin.file,
-                        origin.line_of("id", record_id),
-                        record_id=record_id,
-                        path="id",
-                        expected="an id no other table uses",
-                        found=f"a released {other} record",
-                        hint="ids are unique across all tables and never reused: pick a new id",
-                    )
-                )
+                problems.append(used_by_released(record_id, other, self.context.label, places[record_id]))
         if problems:
             self.report([p for p in problems if self.wanted(p)])
 
@@ -253,60 +232,32 @@ class RecordPool:
             }
         return self._released
 
-    def finish(self, locate: Locate) -> None:
-        """Check everything still kept, then what the batches left open."""
+    def finish(self) -> set[str]:
+        """Check everything still kept, then what the batches left open. Returns the suspects: ids
+        whose fingerprint was seen twice across batches, duplicates unless fingerprints collide
+        (the caller re-reads its inputs to tell, see :func:`~dazhou_reforms.check.ids.repeated`)."""
         tables = {table: list(records) for table, records in self.kept.items()}
         tables["sources"] = self.sources()
         known, resolve = self.known(), self.resolver()
         problems = check_dataset(tables, Places(self.places), self.vocabulary_files, known, resolve)
-        self.report([p for p in problems if (p.file is not None and self.wanted(p)) or _about_input(p, self)])
+        self.report([p for p in problems if (p.file is not None and self.wanted(p)) or self.about_input(p)])
         for table in ID_TABLES:
             self._against_others(table, self.kept[table], self.places[table])
         if self.deferred:
-            places: dict[str, dict[str, Place]] = {}
+            places: dict[str, dict[str, Origin]] = {}
             by_table: dict[str, list[Model]] = {}
-            for table, record, place in self.deferred:
+            for table, record, origin in self.deferred:
                 by_table.setdefault(table, []).append(record)
-                places.setdefault(table, {})[getattr(record, "id", "")] = place
+                places.setdefault(table, {})[getattr(record, "id", "")] = origin
             again = check_dataset(by_table, Places(places), None, known, resolve)
             paths = set(SELF_REFERENCES.values())
-            self.report(
-                [p for p in again if p.code == "unresolved-reference" and p.path in paths and self.wanted(p)]
-            )
-        if self.suspects:
-            self.report([p for p in _confirmed(locate(self.suspects)) if self.wanted(p)])
+            wanted = codes.UNRESOLVED_REFERENCE.name
+            self.report([p for p in again if p.code == wanted and p.path in paths and self.wanted(p)])
+        return self.suspects
 
-
-def _about_input(problem: Problem, pool: RecordPool) -> bool:
-    """A problem without a file is about the input unless it concerns a context source."""
-    if problem.file is not None:
-        return False
-    context_ids = {source.id for source in pool.context.sources}
-    return problem.record_id not in context_ids and pool.wanted(problem)
-
-
-def _confirmed(found: dict[str, list[tuple[str, str, int | None]]]) -> list[Problem]:
-    """Duplicate ids among the occurrences re-read from the inputs; fingerprint twins drop out."""
-    problems = []
-    for record_id, where in sorted(found.items()):
-        if len(where) < 2:
-            continue
-        first_table, first_file, first_line = where[0]
-        first = f"{first_file}:{first_line}" if first_line is not None else first_file
-        for table, file, line in where[1:]:
-            problems.append(
-                Problem(
-                    "duplicate-id",
-                    f"id `{record_id}` is used by {len(where)} records",
-                    file,
-                    line,
-                    record_id=record_id,
-                    path="id",
-                    expected="an id used once across all tables",
-                    found=f"also at {shorten(first, 60)[1:-1]} ({first_table})"
-                    if table == first_table
-                    else f"also in table {first_table} at {first}",
-                    hint="ids are unique across all tables: pick a new, never-used id",
-                )
-            )
-    return problems
+    def about_input(self, problem: Problem) -> bool:
+        """A problem without a file is about the input unless it concerns a context source."""
+        if problem.file is not None:
+            return False
+        context_ids = {source.id for source in self.context.sources}
+        return problem.record_id not in context_ids and self.wanted(problem)

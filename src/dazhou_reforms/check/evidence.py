@@ -1,0 +1,73 @@
+"""Evidence and the source texts: quotes at their spans, sections within their source, checksums."""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+
+from dazhou_reforms.check.reporter import Reporter, Tables
+from dazhou_reforms.problems import codes
+from dazhou_reforms.problems.problem import shorten
+from dazhou_reforms.schema.models import Evidence, Section, Source
+
+
+def quote_mismatch(
+    report: Reporter, table: str, record_id: str | None, path: str, span: Evidence, text: str
+) -> None:
+    """The source text at ``span`` is not its quote (``path``: the evidence entry)."""
+    found = text[span.start : span.end]
+    where = text.find(span.quote)
+    report.add(
+        table,
+        record_id,
+        codes.QUOTE_MISMATCH,
+        f"source text [{span.start}:{span.end}] is not the quote",
+        path=f"{path}.quote",
+        value=span.quote,
+        expected=shorten(span.quote),
+        found=shorten(found),
+        hint=f"the quote occurs at start = {where}"
+        if where >= 0
+        else "the quote does not occur in the source: copy it exactly",
+    )
+
+
+def check_sections(tables: Tables, report: Reporter) -> None:
+    texts = {s.id: s.text for s in tables.get("sources", ()) if isinstance(s, Source)}
+    for section in tables.get("sections", ()):
+        if not isinstance(section, Section):
+            continue
+        limit = len(texts.get(section.source_id, ""))
+        if not section.start <= section.end <= limit:
+            report.add(
+                "sections",
+                section.id,
+                codes.INVALID_SPAN,
+                "the section span is not within its source",
+                path="start",
+                expected=f"0 <= start <= end <= {limit}",
+                found=f"start = {section.start}, end = {section.end}",
+            )
+
+
+@lru_cache(maxsize=16)
+def _sha256(text: str) -> str:
+    """SHA-256 of a text's UTF-8 (cached: ``validate`` checks the same source with every batch)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def check_sources(tables: Tables, report: Reporter) -> None:
+    for source in tables.get("sources", ()):
+        if not isinstance(source, Source):
+            continue
+        digest = _sha256(source.text)
+        if digest != source.text_sha256:
+            report.add(
+                "sources",
+                source.id,
+                codes.CHECKSUM_MISMATCH,
+                "text_sha256 is not the SHA-256 of text",
+                path="text_sha256",
+                expected=digest,
+                found=source.text_sha256,
+            )
