@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from jsonschema import Draft202012Validator
 
 from build_helpers import ROOT, build_fixture, read_jsonl
-from dazhou_reforms.cli.build import schema
+from dazhou_reforms.cli.schema import schema
 from dazhou_reforms.release.json_schema import DRAFT, schema_files, table_json_schema
 from dazhou_reforms.schema.models import TABLES
 

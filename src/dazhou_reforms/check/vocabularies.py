@@ -33,7 +33,7 @@ def check_vocabularies(tables: Tables, report: Reporter, files: Mapping[str, Ori
                             None,
                             [
                                 f"add entries for {missing}" if missing else "",
-                                f"remove {extra} or add them to vocabularies.py" if extra else "",
+                                f"remove {extra} or add them to schema/vocabularies.py" if extra else "",
                                 f"remove duplicate entries for {duplicated}" if duplicated else "",
                             ],
                         )
@@ -49,6 +49,6 @@ def check_vocabularies(tables: Tables, report: Reporter, files: Mapping[str, Ori
                 origin.file if origin else None,
                 expected="one of " + ", ".join(VOCABULARIES),
                 found=name,
-                hint="vocabularies are declared in src/dazhou_reforms/vocabularies.py",
+                hint="vocabularies are declared in src/dazhou_reforms/schema/vocabularies.py",
             )
         )

@@ -18,7 +18,7 @@ from dazhou_reforms.cli.options import raw_dir_option
 #: command name -> "module:attribute" of its click command.
 LAZY_COMMANDS: dict[str, str] = {
     "build": "dazhou_reforms.cli.build:build",
-    "schema": "dazhou_reforms.cli.build:schema",
+    "schema": "dazhou_reforms.cli.schema:schema",
     "validate": "dazhou_reforms.cli.validate:validate",
     "new": "dazhou_reforms.cli.new:new",
     "info": "dazhou_reforms.cli.info:info",

@@ -16,15 +16,13 @@ from pathlib import Path
 
 import click
 
-from dazhou_reforms.schema.models import ID_PATTERN
+from dazhou_reforms.schema.models import ID_PATTERN, ID_TABLES
 from dazhou_reforms.schema.templates import KINDS, render_template
-
-RAW_DIRS = ("sources", "sections", "organizations", "reforms", "metrics", "glossary")
 
 
 def used_ids(raw: Path, use_release: bool = True) -> set[str]:
     """Ids taken: every record file name of the raw/ tree, and every id of the newest release."""
-    ids = {path.stem for name in RAW_DIRS if (raw / name).is_dir() for path in (raw / name).glob("*.toml")}
+    ids = {path.stem for name in ID_TABLES if (raw / name).is_dir() for path in (raw / name).glob("*.toml")}
     if use_release:
         from dazhou_reforms.validate.context import shipped_release
 
