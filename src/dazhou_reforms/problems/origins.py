@@ -10,7 +10,8 @@ streamed file.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from itertools import repeat
 from typing import NamedTuple
 
 _INDEX = re.compile(r"\[[0-9]+\]")
@@ -55,6 +56,12 @@ class Origin(NamedTuple):
         if self.text is None:
             return self.line
         return toml_line(self.text.split("\n"), path, value)
+
+
+def at_lines(file: str, lines: Iterable[int]) -> Iterator[Origin]:
+    """``Origin(file, line)`` for each of ``lines``, made without a Python call a record (the
+    streaming hot path of ``validate`` makes one for every valid line)."""
+    return map(tuple.__new__, repeat(Origin), zip(repeat(file), lines, repeat(None), repeat(None)))
 
 
 def toml_line(lines: list[str], path: str | None, value: object = None) -> int | None:

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from itertools import repeat
 
 from dazhou_reforms.check.dataset import check_dataset
 from dazhou_reforms.check.ids import used_by_released
 from dazhou_reforms.check.reporter import Resolve
 from dazhou_reforms.problems import codes
-from dazhou_reforms.problems.origins import Origin
+from dazhou_reforms.problems.origins import Origin, at_lines
 from dazhou_reforms.problems.problem import Problem
 from dazhou_reforms.schema.models import ID_TABLES, TABLES, Model
 from dazhou_reforms.validate.context import Context
@@ -120,7 +119,7 @@ class RecordPool:
         """
         self.kept[table] += records
         ids = [getattr(record, "id", "") for record in records]
-        self.places[table].update(zip(ids, map(Origin, repeat(file), lines), strict=True))
+        self.places[table].update(zip(ids, at_lines(file, lines), strict=True))
         self._flush_if_full(table)
 
     def _flush_if_full(self, table: str) -> None:
