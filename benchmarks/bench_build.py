@@ -22,7 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 IMPORTS = (
-    "import dazhou_reforms.cli.build, dazhou_reforms.read.toml_tree, dazhou_reforms.release.write, "
+    "import dazhou_reforms.cli.build, dazhou_reforms.check.dataset, dazhou_reforms.release.write, "
     "dazhou_reforms.release.croissant, dazhou_reforms.release.card, dazhou_reforms.release.frictionless, "
     "dazhou_reforms.release.tables, pyarrow, pyarrow.json, pyarrow.parquet"
 )

@@ -204,7 +204,7 @@ def schema_of(table: str) -> dict[str, Any]:
 
 def stage_one(path: Path, table: str) -> int:
     """The command's streaming schema stage alone: fast path, key count, careful path if needed."""
-    from dazhou_reforms.read.json_file import validate_jsonl
+    from dazhou_reforms.read.jsonl_fast import validate_jsonl
     from dazhou_reforms.validate.context import Context
     from dazhou_reforms.validate.engine import rare_collections
     from dazhou_reforms.validate.pool import STREAM_BATCH_SIZE, RecordPool

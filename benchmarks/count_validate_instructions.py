@@ -62,7 +62,7 @@ elif step in ("empty model", "model_validate_json"):
 elif step == "schema stage":
     sys.path.insert(0, sys.argv[4])
     from bench_validate import stage_one
-    from dazhou_reforms.read import json_file  # noqa: F401 (imported before stage_one is timed)
+    from dazhou_reforms.read import jsonl_fast  # noqa: F401 (imported before stage_one is timed)
     from dazhou_reforms.validate import context, pool  # noqa: F401
     from dazhou_reforms.schema.models import TABLES
 
