@@ -1,0 +1,197 @@
+"""The curated record set itself: it passes every check, and nothing in the article is missed."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path
+
+from dazhou_reforms.check.dataset import read_and_check
+from dazhou_reforms.read.toml_tree import RawDataset
+from dazhou_reforms.schema.models import GlossaryTerm, Metric, Reform, Source
+
+RAW = Path(__file__).resolve().parents[2] / "raw"
+
+#: Numbers in the article that are not figures of Dazhou's reforms, with the reason.
+NOT_FIGURES = {
+    "2024-04-10 09:19:13": "publication time (sources.published_at)",
+    "二十届": "the 20th Central Committee: part of a body's name",
+    "第四次": "the fourth meeting of that commission: an event, not a figure",
+    "一、": "part heading number",
+    "二、": "part heading number",
+    "三、": "part heading number",
+    "“1+2+3”": "the name of the supervision system (glossary term), not a figure",
+    "一项固定工作": "“a standing task”: the article's wording, not a count",
+    "一大批": "“a great many”: no figure stated",
+    "又一个": "“another”: no figure stated",
+}
+#: Years are periods of figures and recognitions, not figures themselves.
+YEAR = re.compile(r"(?:19|20)[0-9]{2}(?=年)")
+#: A stated quantity: ASCII digits, or a Chinese numeral followed by a classifier, or a rank word.
+NUMBER = re.compile(
+    r"[0-9]+(?:\.[0-9]+)?(?:[十百千万亿]+)?"
+    r"|第[一二三四五六七八九十]+"
+    r"|[一二两三四五六七八九十百千万亿]+(?=[个大类级项家佳缺])"
+    r"|率先|首推|首批"
+)
+
+
+@cache
+def dataset() -> RawDataset:
+    return read_and_check(RAW)
+
+
+def article() -> str:
+    (source,) = (s for s in dataset().tables["sources"] if isinstance(s, Source))
+    return source.text
+
+
+def test_record_set_passes_every_check() -> None:
+    problems = dataset().problems
+    assert problems == [], "\n".join(p.to_text() for p in problems)
+
+
+def test_every_table_is_populated() -> None:
+    counts = {table: len(records) for table, records in dataset().tables.items()}
+    assert all(counts.values()), counts
+
+
+def _stated_spans() -> list[tuple[int, int]]:
+    """Where each metric's value_as_stated stands in the article."""
+    spans = []
+    for metric in dataset().tables["metrics"]:
+        assert isinstance(metric, Metric)
+        for span in metric.evidence:
+            offset = span.quote.find(metric.value_as_stated)
+            while offset != -1:
+                spans.append((span.start + offset, span.start + offset + len(metric.value_as_stated)))
+                offset = span.quote.find(metric.value_as_stated, offset + 1)
+    return spans
+
+
+def _glossary_spans() -> list[tuple[int, int]]:
+    return [
+        (span.start, span.end)
+        for term in dataset().tables["glossary"]
+        if isinstance(term, GlossaryTerm)
+        for span in term.evidence
+    ]
+
+
+def test_every_number_in_the_article_is_a_metric_or_a_named_term() -> None:
+    """Scan the article for every stated quantity; each is a metric's value_as_stated, part of a
+    glossary term (一区一枢纽一中心, 六缺, …), a year, or listed in NOT_FIGURES with a reason."""
+    text = article()
+    stated, terms = _stated_spans(), _glossary_spans()
+    skipped = [
+        (m.start(), m.end()) for phrase in NOT_FIGURES for m in re.finditer(re.escape(phrase), text)
+    ] + [(m.start(), m.end()) for m in YEAR.finditer(text)]
+
+    def covered(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+        return any(s <= start and end <= e for s, e in spans)
+
+    missed = []
+    for match in NUMBER.finditer(text):
+        start, end = match.span()
+        if covered(start, end, skipped) or covered(start, end, stated):
+            continue
+        if covered(start, end, terms) and not match.group().isascii():
+            continue
+        missed.append(f"{match.group()!r} at {start}: …{text[max(0, start - 12) : end + 12]}…")
+    assert missed == [], "numbers with no metric:\n" + "\n".join(missed)
+
+
+def test_every_paragraph_is_cited() -> None:
+    """Each paragraph of the body is supported by at least one reform's evidence."""
+    text = article()
+    spans = [
+        (span.start, span.end)
+        for reform in dataset().tables["reforms"]
+        if isinstance(reform, Reform)
+        for span in reform.evidence
+    ]
+    start = text.index("二十届")
+    end = text.index("(地方改革创新研究院课题组")
+    offset = start
+    uncited = []
+    for paragraph in text[start:end].split("\n\n"):
+        body = paragraph.strip()
+        begin = text.index(body, offset)
+        offset = begin + len(body)
+        if (
+            body
+            and not re.fullmatch(r"[一二三]、.*", body)
+            and not any(s < offset and e > begin for s, e in spans)
+        ):
+            uncited.append(body[:30])
+    assert uncited == []
+
+
+REQUIRED = [
+    "一区一枢纽一中心",
+    "川渝万达开",
+    "突破点",
+    "三个全覆盖",
+    "四个十佳",
+    "改革体验员",
+    "改革督察",
+    "双园驱动",
+    "扩区调位",
+    "东部经开区",
+    "集成授权改革试点",
+    "国有企业整合重组",
+    "三级架构",
+    "招商引资项目事前评估评价机制",
+    "拿地即开工",
+    "重大产业投资引导基金",
+    "减行政事务",
+    "容错纠错",
+    "县县单设科技局",
+    "万达开技术创新中心",
+    "1+2+3",
+    "一业一证一码",
+    "农贸市场",
+    "闲置办公用房",
+    "停车",
+    "多部门上门鉴定",
+    "银发食堂",
+    "流动商贩",
+    "定制公交",
+    "零跑腿、一站结",
+    "公交卡",
+    "钾盐",
+    "森林钱库",
+    "清洁能源",
+    "天然气",
+]
+
+
+def test_the_reforms_the_issue_names_are_all_there() -> None:
+    names = [r.name_zh for r in dataset().tables["reforms"] if isinstance(r, Reform)]
+    missing = [term for term in REQUIRED if not any(term in name for name in names)]
+    assert missing == []
+
+
+def test_recognitions_name_year_and_body_where_the_article_does() -> None:
+    recognitions = {
+        r.title_zh: r
+        for reform in dataset().tables["reforms"]
+        if isinstance(reform, Reform)
+        for r in reform.recognitions
+    }
+    audit = recognitions["2022年度全面深化改革典型案例"]
+    assert (audit.year, audit.awarding_organization_id) == (2022, "sichuan-deepening-reform-commission")
+    china_reform = recognitions["中国改革2023年度地方全面深化改革典型案例"]
+    assert china_reform.year == 2023
+    assert china_reform.awarding_body_zh is None  # the article does not name it
+
+
+def test_target_figures_are_not_reported_as_achieved() -> None:
+    """The article is dated 2024-04-10: “2024年再增加…” is a target."""
+    for metric in dataset().tables["metrics"]:
+        assert isinstance(metric, Metric)
+        if any("2024年再增加" in span.quote for span in metric.evidence) and metric.value_as_stated == "3个":
+            assert metric.status == "target"
+            break
+    else:
+        raise AssertionError("the 2024 target of 3 more projects in production is missing")

@@ -1,0 +1,271 @@
+"""``dazhou-reforms info`` and ``diff`` on two small releases written in a temporary folder."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+
+from dazhou_reforms.cli.main import main
+from dazhou_reforms.schema.models import GlossaryTerm
+
+
+@pytest.fixture
+def second_release_tables(
+    sample_tables: Callable[[], dict[str, list[Any]]], evidence: Callable[[str], Any]
+) -> dict[str, list]:
+    """1.1.0: one reform renamed and re-cited, a metric removed, a glossary term added."""
+    tables = sample_tables()
+    tables["reforms"] = [
+        reform.model_copy(
+            update={"name_en": "Canteens for the elderly", "evidence": (evidence("推出“银发食堂”微改革"),)}
+        )
+        if reform.id == "silver-canteen"
+        else reform
+        for reform in tables["reforms"]
+    ]
+    tables["metrics"] = [metric for metric in tables["metrics"] if metric.id != "projects-count"]
+    tables["glossary"] = [
+        *tables["glossary"],
+        GlossaryTerm(
+            id="silver-canteen-term",
+            term_zh="银发食堂",
+            term_en="“silver-hair canteen”",
+            explanation_en="A canteen for elderly residents.",
+            evidence=[evidence("银发食堂")],
+        ),
+    ]
+    return tables
+
+
+@pytest.fixture
+def releases(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    sample_tables: Callable[[], dict[str, list[Any]]],
+    second_release_tables: dict[str, list[Any]],
+    write_release_folder: Callable[..., Path],
+) -> Path:
+    """tmp_path/build/1.0.0 and 1.1.0; the working directory is tmp_path."""
+    write_release_folder(tmp_path / "build" / "1.0.0", sample_tables(), {"README.md": b"# card\n"})
+    write_release_folder(tmp_path / "build" / "1.1.0", second_release_tables, {"README.md": b"# card\n"})
+    monkeypatch.chdir(tmp_path)
+    # only these two: not the releases of this checkout or installation
+    monkeypatch.setattr("dazhou_reforms.cli.options.packaged", lambda: None)
+    return tmp_path / "build"
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(main, list(args))
+
+
+INFO_1_1_0 = """\
+Releases available:
+  1.0.0  build/1.0.0
+  1.1.0  build/1.1.0
+
+Release 1.1.0 (build/1.1.0)
+Checksums: ok, 8 files match SHA256SUMS
+Records:
+  sources        1
+  sections       5
+  organizations  1
+  reforms        3
+  metrics        1
+  glossary       2
+  vocabularies   84
+Coverage: 57.1% of body sentences cited (4/7), 54.9% of characters (62/113)
+  title   sentences     — (0/0)  characters     — (0/0)
+  lead    sentences 50.0% (1/2)  characters 45.8% (11/24)
+  part-1  sentences 66.7% (2/3)  characters 69.2% (36/52)
+  part-2  sentences 50.0% (1/2)  characters 40.5% (15/37)
+  byline  sentences     — (0/0)  characters     — (0/0)
+"""
+
+
+def test_info_shows_the_newest_release_by_default(releases: Path) -> None:
+    result = run("info")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == INFO_1_1_0
+
+
+def test_info_of_one_version(releases: Path) -> None:
+    result = run("info", "--version", "1.0.0")
+    assert result.exit_code == 0, result.output
+    assert "Release 1.0.0 (build/1.0.0)\nChecksums: ok, 8 files match SHA256SUMS\n" in result.stdout
+    assert "  metrics        2\n  glossary       1\n" in result.stdout
+    assert "Coverage: 71.4% of body sentences cited (5/7), 71.7% of characters (81/113)\n" in result.stdout
+
+
+def test_info_accepts_a_release_folder(releases: Path) -> None:
+    result = run("info", "--version", str(releases / "1.1.0"))
+    assert result.exit_code == 0, result.output
+    assert f"Release 1.1.0 ({(releases / '1.1.0').as_posix()})\n" in result.stdout
+
+
+def test_info_checksum_mismatch(releases: Path) -> None:
+    with (releases / "1.0.0" / "reforms.jsonl").open("ab") as file:
+        file.write(b"\n")
+    (releases / "1.0.0" / "notes.txt").write_text("extra\n")
+    (releases / "1.0.0" / "README.md").unlink()
+    result = run("info", "--version", "1.0.0")
+    assert result.exit_code == 1
+    assert (
+        "Checksums: FAILED: 1 do not match (reforms.jsonl); 1 listed but missing (README.md); "
+        "1 not listed (notes.txt)\n"
+    ) in result.stdout
+    assert "  reforms        3\n" in result.stdout
+
+
+def test_info_unknown_version(releases: Path) -> None:
+    result = run("info", "--version", "9.9.9")
+    assert result.exit_code == 2
+    assert (
+        "Invalid value for '--version': no release 9.9.9 in build/ or the installed package "
+        "(available: 1.0.0, 1.1.0); give a version or the path of a release folder"
+    ) in result.stderr
+
+
+def test_info_not_a_release_folder(releases: Path, tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    result = run("info", "--version", "empty")
+    assert result.exit_code == 2
+    assert (
+        "Invalid value for '--version': empty is not a release folder: it has no SHA256SUMS" in result.stderr
+    )
+
+
+DIFF_TEXT = """\
+diff 1.0.0 (build/1.0.0) → 1.1.0 (build/1.1.0)
+
+sources: unchanged
+sections: unchanged
+organizations: unchanged
+reforms: 0 added, 0 removed, 1 changed
+  ~ silver-canteen
+      name_en: "Silver-hair canteens" → "Canteens for the elderly"
+      evidence[0].end: 171 → 159
+      evidence[0].quote: "推出“银发食堂”微改革,每天为老人提供就餐服务" → "推出“银发食堂”微改革"
+metrics: 0 added, 1 removed, 0 changed
+  - projects-count  "Projects brought in"
+glossary: 1 added, 0 removed, 0 changed
+  + silver-canteen-term  "“silver-hair canteen”"
+vocabularies: unchanged
+
+total: 1 added, 1 removed, 1 changed
+"""
+
+
+def test_diff_text(releases: Path) -> None:
+    result = run("diff", "1.0.0", "1.1.0")
+    assert result.exit_code == 0, result.output
+    assert result.stdout == DIFF_TEXT
+
+
+def test_diff_json(releases: Path) -> None:
+    result = run("diff", "1.0.0", str(releases / "1.1.0"), "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["old"] == {"release": "1.0.0", "location": "build/1.0.0"}
+    assert data["new"]["release"] == "1.1.0"
+    assert data["summary"] == {"added": 1, "removed": 1, "changed": 1}
+    assert data["tables"]["reforms"]["changed"] == [
+        {
+            "key": "silver-canteen",
+            "changes": [
+                {"path": "name_en", "old": "Silver-hair canteens", "new": "Canteens for the elderly"},
+                {"path": "evidence[0].end", "old": 171, "new": 159},
+                {
+                    "path": "evidence[0].quote",
+                    "old": "推出“银发食堂”微改革,每天为老人提供就餐服务",
+                    "new": "推出“银发食堂”微改革",
+                },
+            ],
+        }
+    ]
+    assert [row["id"] for row in data["tables"]["metrics"]["removed"]] == ["projects-count"]
+    assert data["tables"]["glossary"]["added"][0]["term_zh"] == "银发食堂"
+    assert data["tables"]["vocabularies"] == {"added": [], "removed": [], "changed": []}
+
+
+def test_diff_of_a_release_with_itself(releases: Path) -> None:
+    result = run("diff", "1.1.0", "1.1.0")
+    assert result.exit_code == 0
+    assert result.stdout.endswith("vocabularies: unchanged\n\nno differences\n")
+
+
+def test_diff_vocabulary_entries_are_keyed_by_vocabulary_and_code(
+    tmp_path: Path,
+    sample_tables: Callable[[], dict[str, list[Any]]],
+    write_release_folder: Callable[..., Path],
+) -> None:
+    old = sample_tables()
+    new = sample_tables()
+    new["vocabularies"] = [
+        entry.model_copy(update={"label_en": "Micro reform"}) if entry.code == "micro_reform" else entry
+        for entry in new["vocabularies"]
+    ]
+    write_release_folder(tmp_path / "a", {"vocabularies": old["vocabularies"]})
+    write_release_folder(tmp_path / "b", {"vocabularies": new["vocabularies"]})
+    result = run("diff", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert '  ~ reform_kind/micro_reform\n      label_en: "Micro-reform" → "Micro reform"\n' in result.stdout
+
+
+def test_diff_fields_added_and_removed_between_schemas(tmp_path: Path) -> None:
+    for name, row in (("a", {"id": "x", "old_field": 1}), ("b", {"id": "x", "new_field": [1, 2]})):
+        folder = tmp_path / name
+        folder.mkdir()
+        data = (json.dumps(row) + "\n").encode()
+        (folder / "things.jsonl").write_bytes(data)
+        (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  things.jsonl\n")
+    result = run("diff", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert result.exit_code == 0, result.output
+    assert "  ~ x\n      old_field: 1 → (absent)\n      new_field: (absent) → [1, 2]\n" in result.stdout
+
+
+def test_diff_refuses_a_tampered_release(releases: Path) -> None:
+    path = releases / "1.1.0" / "metrics.jsonl"
+    path.write_bytes(path.read_bytes().replace(b"Total investment", b"Total investments"))
+    result = run("diff", "1.0.0", "1.1.0")
+    assert result.exit_code == 1
+    assert result.stderr == "error: build/1.1.0: checksums FAILED: 1 do not match (metrics.jsonl)\n"
+    assert result.stdout == ""
+
+
+def test_diff_reports_invalid_json_with_its_line(
+    tmp_path: Path,
+    sample_tables: Callable[[], dict[str, list[Any]]],
+    write_release_folder: Callable[..., Path],
+) -> None:
+    tables = sample_tables()
+    write_release_folder(tmp_path / "a", {"glossary": tables["glossary"]})
+    folder = tmp_path / "b"
+    folder.mkdir()
+    data = b'{"id":"one-license-term"}\n{"id": oops}\n'
+    (folder / "glossary.jsonl").write_bytes(data)
+    (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  glossary.jsonl\n")
+    result = run("diff", str(tmp_path / "a"), str(folder))
+    assert result.exit_code == 1
+    assert result.stderr == f"error: {folder.as_posix()}/glossary.jsonl:2: invalid JSON: Expecting value\n"
+
+
+def test_diff_unknown_release(releases: Path) -> None:
+    result = run("diff", "1.0.0", "2.0.0")
+    assert result.exit_code == 2
+    assert "Invalid value for 'NEW': no release 2.0.0 in build/" in result.stderr
+
+
+def test_info_without_any_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("dazhou_reforms.cli.options.packaged", lambda: None)
+    monkeypatch.setattr("dazhou_reforms.loaders.available_versions", lambda: [])
+    result = run("info")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: no release found in ./build/ or the installed package; run `dazhou-reforms build`\n"
+    )

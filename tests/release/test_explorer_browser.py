@@ -1,0 +1,455 @@
+"""The explorer page, opened in a real headless Chromium (Debian's, driven by selenium + chromedriver).
+
+The browser tests skip, with the reason, when chromium, chromedriver or selenium is missing, except
+under ``CI=true``, where a missing browser fails the run. Screenshots go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dazhou_reforms.release.coverage import compute_coverage
+from dazhou_reforms.release.explorer import render_explorer
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+pytestmark = pytest.mark.browser
+
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+def _missing() -> str | None:
+    if not Path(CHROMIUM).is_file():
+        return f"chromium is not installed ({CHROMIUM}); run .ci/system-packages as root"
+    if not Path(CHROMEDRIVER).is_file():
+        return f"chromedriver is not installed ({CHROMEDRIVER}); run .ci/system-packages as root"
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed; install the dev dependencies (pip install -e '.[dev]')"
+    return None
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    missing = _missing()
+    if missing:
+        if CI:
+            pytest.fail(f"CI=true but the browser tests cannot run: {missing}", pytrace=False)
+        pytest.skip(missing)
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    os.environ.setdefault("SE_OFFLINE", "true")  # selenium-manager must not look for drivers online
+    profile = tempfile.mkdtemp(prefix="explorer-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (*FLAGS, f"--user-data-dir={profile}", "--window-size=1200,700"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def sample_url(
+    tmp_path_factory: pytest.TempPathFactory, sample_tables: Callable[[], dict[str, list[Any]]]
+) -> str:
+    folder = tmp_path_factory.mktemp("explorer")
+    # a note that tries to end the script element: it must show as text
+    tables = sample_tables()
+    tables["metrics"] = [
+        m.model_copy(update={"note": "</script><b>not bold</b>"}) if m.id == "investment-total" else m
+        for m in tables["metrics"]
+    ]
+    path = folder / "explorer.html"
+    path.write_text(render_explorer(tables, compute_coverage(tables), version="9.9.9"), encoding="utf-8")
+    return path.as_uri()
+
+
+def open_page(driver: Any, url: str) -> None:
+    driver.get("about:blank")
+    driver.get_log("performance")
+    driver.get_log("browser")
+    driver.get(url)
+    assert driver.execute_script("return document.body.dataset.ready") == "true", (
+        "the page script did not finish"
+    )
+
+
+def css(driver: Any, selector: str) -> Any:
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, selector)
+
+
+def all_css(driver: Any, selector: str) -> list[Any]:
+    from selenium.webdriver.common.by import By
+
+    return list(driver.find_elements(By.CSS_SELECTOR, selector))
+
+
+IN_VIEW = """
+const el = arguments[0], pane = document.getElementById('article-pane');
+const r = el.getBoundingClientRect(), p = pane.getBoundingClientRect();
+return r.top >= p.top && r.bottom <= p.bottom && r.bottom <= window.innerHeight && r.height > 0;
+"""
+
+
+def listed(driver: Any) -> list[str]:
+    return [li.get_attribute("data-key") for li in all_css(driver, "#list li.rec")]
+
+
+def marks_of(driver: Any, key: str) -> list[Any]:
+    return [m for m in all_css(driver, "mark") if key in (m.get_attribute("data-keys") or "").split()]
+
+
+def test_clicking_a_reform_highlights_and_scrolls_to_its_evidence(browser: Any, sample_url: str) -> None:
+    open_page(browser, sample_url)
+    browser.set_window_size(1200, 420)
+    try:
+        browser.execute_script(
+            "const p = document.getElementById('article-pane'); p.scrollTop = p.scrollHeight;"
+        )
+        (first,) = marks_of(browser, "reforms/overall-strategy")
+        assert first.text == "导语说明改革的总体情况"
+        assert not browser.execute_script(IN_VIEW, first), "precondition: the span starts out of view"
+        assert "active" not in first.get_attribute("class")
+
+        css(browser, '[data-key="reforms/overall-strategy"] .rec-toggle').click()
+
+        assert "active" in first.get_attribute("class")
+        assert browser.execute_script(IN_VIEW, first)
+        assert (
+            css(browser, '[data-key="reforms/overall-strategy"] .rec-toggle').get_attribute("aria-expanded")
+            == "true"
+        )
+        active = {m.text for m in all_css(browser, "mark.active")}
+        assert active == {"导语说明改革的总体情况"}
+        assert "selected" in css(browser, '[data-key="reforms/overall-strategy"]').get_attribute("class")
+    finally:
+        browser.set_window_size(1200, 700)
+
+
+def test_reform_details_show_metrics_and_recognitions(browser: Any, sample_url: str) -> None:
+    open_page(browser, sample_url)
+    css(browser, '[data-key="reforms/one-license"] .rec-toggle').click()
+    details = css(browser, "#rec-reforms--one-license-details")
+    assert "Too many licences" in details.text and "One licence to operate" in details.text
+    assert "Sample typical case" in details.text
+    rows = [
+        [cell.text for cell in row.find_elements("css selector", "th, td")]
+        for row in all_css(browser, "#rec-reforms--one-license-details table.figures tbody tr")
+    ]
+    assert rows == [
+        ["Total investment", "1491亿元", "149,100,000,000 Chinese yuan (renminbi)", "Achieved", "since 2021"]
+    ]
+    # the recognition's span and the reform's own span are both emphasized
+    assert {m.text for m in all_css(browser, "mark.active")} == {
+        "推行行业综合许可“一业一证一码”改革",
+        "全域通用",
+    }
+    # selecting the metric in the table moves the emphasis to the metric's span
+    css(browser, '#rec-reforms--one-license-details [data-select="metrics/investment-total"]').click()
+    assert [m.text for m in all_css(browser, "mark.active")] == ["总投资达1491亿元"]
+    button = css(browser, '#rec-reforms--one-license-details [data-select="metrics/investment-total"]')
+    assert button.get_attribute("aria-pressed") == "true"
+    # selecting the organization of another reform
+    css(browser, '[data-key="reforms/silver-canteen"] .rec-toggle').click()
+    css(
+        browser, '#rec-reforms--silver-canteen-details [data-select="organizations/civil-affairs-bureau"]'
+    ).click()
+    assert [m.text for m in all_css(browser, "mark.active")] == ["市民政局"]
+
+
+def test_a_note_cannot_inject_markup(browser: Any, sample_url: str) -> None:
+    open_page(browser, sample_url)
+    css(browser, '[data-key="reforms/one-license"] .rec-toggle').click()
+    css(browser, "#q").send_keys("not bold")
+    assert all_css(browser, "#list b") == []
+
+
+def test_selecting_a_highlighted_span_lists_the_records_it_supports(browser: Any, sample_url: str) -> None:
+    open_page(browser, sample_url)
+    assert css(browser, "#passage").get_attribute("hidden") is not None
+    (mark,) = [m for m in all_css(browser, "mark") if m.text == "全域通用"]
+    mark.click()
+    assert css(browser, "#passage").get_attribute("hidden") is None
+    items = [li.text for li in all_css(browser, "#passage-list li")]
+    assert items == ["Reform: One industry, one licence, one code · recognition: Sample typical case"]
+    css(browser, '#passage-list [data-key="reforms/one-license"] button').click()
+    assert (
+        css(browser, '[data-key="reforms/one-license"] .rec-toggle').get_attribute("aria-expanded") == "true"
+    )
+    assert {m.text for m in all_css(browser, "mark.active")} == {
+        "推行行业综合许可“一业一证一码”改革",
+        "全域通用",
+    }
+
+
+def test_switching_languages_changes_every_label_and_field(browser: Any, sample_url: str) -> None:
+    open_page(browser, sample_url)
+    css(browser, '[data-key="reforms/one-license"] .rec-toggle').click()
+    english = css(browser, "#list-pane").text
+    assert "One industry, one licence, one code" in english and "3 of 3 reforms shown" in english
+    css(browser, '[data-lang-choice="zh"]').click()
+    assert browser.execute_script("return document.documentElement.lang") == "zh-Hans"
+    assert css(browser, '[data-lang-choice="zh"]').get_attribute("aria-pressed") == "true"
+    chinese = css(browser, "#list-pane").text
+    expected = ["改革与记录", "显示 3 / 3 项改革", "行业综合许可“一业一证一码”改革", "许可事项多", "一业一证",
+                "总投资", "样例典型案例", "已实现", "2021年起", "“银发食堂”微改革", "市民政局"]  # fmt: skip
+    for text in expected:
+        assert text in chinese, text
+    for text in ("One industry", "Too many licences", "Total investment", "Achieved", "Reforms and records"):
+        assert text not in chinese, text
+    assert css(browser, "#f-kind option[value='micro_reform']").text == "微改革 (1)"
+    assert css(browser, "#coverage-summary").text.startswith("覆盖率")
+    assert browser.title == "达州改革数据浏览 9.9.9"
+    # the selection survives the switch
+    assert (
+        css(browser, '[data-key="reforms/one-license"] .rec-toggle').get_attribute("aria-expanded") == "true"
+    )
+    css(browser, '[data-lang-choice="en"]').click()
+    assert css(browser, "#list-pane").text == english
+
+
+def test_filters_by_kind_domain_and_cap_topic(browser: Any, sample_url: str) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    open_page(browser, sample_url)
+    everything = listed(browser)
+    assert everything == [
+        "reforms/overall-strategy",
+        "reforms/one-license",
+        "reforms/silver-canteen",
+        "metrics/projects-count",
+        "organizations/civil-affairs-bureau",
+        "glossary/one-license-term",
+    ]
+    Select(css(browser, "#f-kind")).select_by_value("micro_reform")
+    assert listed(browser) == ["reforms/silver-canteen"]
+    assert css(browser, "#count").text == "1 of 3 reforms shown"
+    Select(css(browser, "#f-kind")).select_by_value("")
+    Select(css(browser, "#f-domain")).select_by_value("business_environment")
+    assert listed(browser) == ["reforms/one-license"]
+    Select(css(browser, "#f-domain")).select_by_value("")
+    Select(css(browser, "#f-cap")).select_by_value("20")
+    assert listed(browser) == ["reforms/overall-strategy"]
+    Select(css(browser, "#f-domain")).select_by_value("elderly_care")
+    assert listed(browser) == [] and css(browser, "#list").text == "Nothing matches the search and filters."
+    css(browser, "#reset").click()
+    assert listed(browser) == everything
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("canteen", ["reforms/silver-canteen"]),
+        ("银发", ["reforms/silver-canteen"]),
+        ("SILVER-HAIR", ["reforms/silver-canteen"]),
+        ("1491", ["reforms/one-license"]),  # through the reform's metric
+        ("典型案例", ["reforms/one-license"]),  # through its recognition
+        ("民政", ["organizations/civil-affairs-bureau"]),
+        ("一证准营", ["reforms/one-license", "glossary/one-license-term"]),
+        ("nothing like this", []),
+    ],
+)
+def test_search_in_chinese_and_english(
+    browser: Any, sample_url: str, query: str, expected: list[str]
+) -> None:
+    open_page(browser, sample_url)
+    css(browser, "#q").send_keys(query)
+    assert listed(browser) == expected
+
+
+def test_keyboard_navigation(browser: Any, sample_url: str) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    open_page(browser, sample_url)
+    toggle = css(browser, '[data-key="reforms/silver-canteen"] .rec-toggle')
+    browser.execute_script("arguments[0].focus()", toggle)
+    toggle.send_keys(Keys.ENTER)
+    assert (
+        css(browser, '[data-key="reforms/silver-canteen"] .rec-toggle').get_attribute("aria-expanded")
+        == "true"
+    )
+    assert [m.text for m in all_css(browser, "mark.active")] == [
+        "推出“银发食堂”微改革,每天为老人提供就餐服务"
+    ]
+    marks = all_css(browser, "mark")
+    assert [m.get_attribute("tabindex") for m in marks].count("0") == 1  # one tab stop in the article
+    browser.execute_script("arguments[0].focus()", marks[0])
+    marks[0].send_keys(Keys.ARROW_RIGHT)
+    assert browser.switch_to.active_element == marks[1]
+    marks[1].send_keys(Keys.END)
+    assert browser.switch_to.active_element == marks[-1]
+    marks[-1].send_keys(Keys.ENTER)
+    assert [li.text for li in all_css(browser, "#passage-list li")] == ["Reform: Silver-hair canteens"]
+    marks[-1].send_keys(Keys.ESCAPE)
+    assert css(browser, "#passage").get_attribute("hidden") is not None
+    assert all_css(browser, "mark.active") == []
+
+
+def test_deep_link_selects_a_record(browser: Any, sample_url: str) -> None:
+    open_page(browser, sample_url + "#organizations/civil-affairs-bureau")
+    assert (
+        css(browser, '[data-key="organizations/civil-affairs-bureau"] .rec-toggle').get_attribute(
+            "aria-expanded"
+        )
+        == "true"
+    )
+    assert [m.text for m in all_css(browser, "mark.active")] == ["市民政局"]
+
+
+def test_coverage_panel_lists_uncited_sentences(browser: Any, sample_url: str) -> None:
+    open_page(browser, sample_url)
+    summary = css(browser, "#coverage-summary")
+    assert summary.text == "Coverage: 71.4% of body sentences cited, 71.7% of characters"
+    summary.click()
+    body = css(browser, "#coverage-body").text
+    assert "Part 1: the first part 3 / 3\n100.0%\n43 / 52\n82.7%" in body
+    buttons = all_css(browser, "#coverage-body ol button")
+    assert [b.text for b in buttons] == ["导语第二句没有记录引用。", "这一句也没有引用?"]
+    buttons[1].click()
+    uncited = css(browser, "#uncited-1")
+    assert uncited.text == "这一句也没有引用?" and browser.execute_script(IN_VIEW, uncited)
+    decoration = browser.execute_script("return getComputedStyle(arguments[0]).textDecorationLine", uncited)
+    assert decoration == "underline"
+
+
+CONTRAST = """
+function rgb(s) { const m = s.match(/[0-9.]+/g).map(Number); return m.length > 3 ? m : [...m, 1]; }
+function background(el) {
+  for (; el; el = el.parentElement) {
+    const c = rgb(getComputedStyle(el).backgroundColor);
+    if (c[3] > 0) return c;
+  }
+  return [255, 255, 255, 1];
+}
+function lum(c) {
+  const [r, g, b] = c.slice(0, 3).map((v) => {
+    v /= 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+const el = arguments[0], a = lum(rgb(getComputedStyle(el).color)), b = lum(background(el));
+return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+"""
+
+
+def test_text_contrast_and_labels(browser: Any, sample_url: str) -> None:
+    open_page(browser, sample_url)
+    css(browser, '[data-key="reforms/one-license"] .rec-toggle').click()
+    css(browser, '#rec-reforms--one-license-details [data-select="metrics/investment-total"]').click()
+    selectors = ["article p", "mark", "mark.active", ".badge", "#count", ".sec-label", ".link", ".unit",
+                 ".link[aria-pressed='true']", "#list-pane h2", ".lang button[aria-pressed='true']",
+                 ".lang button[aria-pressed='false']", "label", "table.figures th"]  # fmt: skip
+    for selector in selectors:
+        ratio = browser.execute_script(CONTRAST, css(browser, selector))
+        assert ratio >= 4.5, (selector, ratio)
+    for control in all_css(browser, "input, select"):
+        assert all_css(browser, f"label[for='{control.get_attribute('id')}']"), control.get_attribute("id")
+    for button in all_css(browser, "button"):
+        assert (button.get_attribute("textContent") or button.get_attribute("aria-label") or "").strip()
+    assert browser.execute_script("return document.documentElement.lang") == "en"
+    assert css(browser, "#article").get_attribute("lang") == "zh-Hans"
+
+
+def test_phone_width(browser: Any, sample_url: str) -> None:
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
+    )
+    try:
+        open_page(browser, sample_url)
+        assert browser.execute_script("return innerWidth") == 390
+        css(browser, '[data-key="reforms/silver-canteen"] .rec-toggle').click()
+        overflow = browser.execute_script("return document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0
+        for pane in ("#list-pane", "#article-pane"):
+            rect = browser.execute_script(
+                "return arguments[0].getBoundingClientRect().toJSON()", css(browser, pane)
+            )
+            assert rect["width"] == 390 and rect["height"] > 200, (pane, rect)
+        (mark,) = marks_of(browser, "reforms/silver-canteen")
+        assert browser.execute_script(IN_VIEW, mark)
+        ARTIFACTS.mkdir(exist_ok=True)
+        browser.save_screenshot(str(ARTIFACTS / "explorer-sample-phone.png"))
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def requests_made(driver: Any) -> list[str]:
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def test_the_page_makes_no_network_request(browser: Any, sample_url: str) -> None:
+    open_page(browser, sample_url)
+    css(browser, '[data-key="reforms/one-license"] .rec-toggle').click()
+    css(browser, '[data-lang-choice="zh"]').click()
+    css(browser, "#coverage-summary").click()
+    assert browser.execute_script("return performance.getEntriesByType('resource').length") == 0
+    assert requests_made(browser) == [sample_url]
+    errors = [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"]
+    assert errors == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "explorer-sample.png"))
+
+
+@pytest.mark.slow
+def test_real_record_set(browser: Any, tmp_path: Path) -> None:
+    """The real article: every reform is listed, every citing record highlighted; screenshots for a look."""
+    from dazhou_reforms.check.dataset import read_and_check
+
+    dataset = read_and_check(ROOT / "raw")
+    assert dataset.problems == [], "\n".join(p.to_text() for p in dataset.problems)
+    path = tmp_path / "explorer.html"
+    path.write_text(render_explorer(dataset.tables, compute_coverage(dataset.tables)), encoding="utf-8")
+    open_page(browser, path.as_uri())
+    reforms = [getattr(r, "id") for r in dataset.tables["reforms"]]  # noqa: B009
+    assert sorted(k for k in listed(browser) if k.startswith("reforms/")) == sorted(
+        f"reforms/{r}" for r in reforms
+    )
+    highlighted = {key for m in all_css(browser, "mark") for key in m.get_attribute("data-keys").split()}
+    citing = {f"{table}/{r.id}" for table in ("reforms", "metrics", "organizations", "glossary")
+              for r in dataset.tables[table]}  # fmt: skip
+    assert highlighted == citing
+    key = css(browser, "#list li.rec:nth-child(2)").get_attribute("data-key")
+    css(browser, "#list li.rec:nth-child(2) .rec-toggle").click()
+    assert browser.execute_script(IN_VIEW, marks_of(browser, key)[0])
+    assert requests_made(browser) == [path.as_uri()]
+    assert [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"] == []
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "explorer-desktop.png"))
+    css(browser, '[data-lang-choice="zh"]').click()
+    browser.save_screenshot(str(ARTIFACTS / "explorer-desktop-zh.png"))

@@ -1,0 +1,183 @@
+"""The metadata files of a release: dataset card, datapackage.json, croissant.json, and their parts."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from dazhou_reforms import __version__
+from dazhou_reforms.release.arrow import hf_features, hf_yaml_features
+from dazhou_reforms.release.changelog import release_date, release_date_from
+from dazhou_reforms.release.yaml_text import dump
+from dazhou_reforms.schema.models import TABLES
+
+AUTHORS_ZH = ("地方改革创新研究院课题组", "达州市委改革办")
+
+
+def front_matter(release: Path) -> tuple[dict[str, Any], str]:
+    yaml = pytest.importorskip("yaml")
+    text = (release / "README.md").read_text(encoding="utf-8")
+    assert text.startswith("---\n")
+    head, body = text[4:].split("\n---\n", 1)
+    return yaml.safe_load(head), body
+
+
+def test_card_front_matter(release: Path, read_jsonl: Callable[[Path], list[dict[str, Any]]]) -> None:
+    matter, _ = front_matter(release)
+    assert matter["license"] == "cc-by-4.0"
+    assert matter["language"] == ["zh", "en"]
+    assert matter["size_categories"] == ["n<1K"]
+    assert matter["pretty_name"] and matter["task_categories"] and matter["tags"]
+    configs = {config["config_name"]: config for config in matter["configs"]}
+    assert list(configs) == list(TABLES)
+    assert [name for name, config in configs.items() if config.get("default")] == ["reforms"]
+    for table, config in configs.items():
+        assert config["data_files"] == [{"split": "train", "path": f"{table}.parquet"}]
+    infos = {info["config_name"]: info for info in matter["dataset_info"]}
+    for table in TABLES:
+        assert infos[table]["features"] == hf_yaml_features(table)
+        (split,) = infos[table]["splits"]
+        assert split["name"] == "train" and split["num_examples"] == len(
+            read_jsonl(release / f"{table}.jsonl")
+        )
+        assert infos[table]["download_size"] == (release / f"{table}.parquet").stat().st_size
+
+
+def test_card_yaml_features_and_parquet_features_say_the_same() -> None:
+    datasets = pytest.importorskip("datasets")
+    for table in TABLES:
+        from_yaml = datasets.Features._from_yaml_list(hf_yaml_features(table))
+        assert from_yaml == datasets.Features.from_dict(hf_features(table)), table
+
+
+def test_card_body_follows_the_datasheet_and_counts_from_the_data(release: Path) -> None:
+    _, body = front_matter(release)
+    headings = re.findall(r"^## (.+)$", body, flags=re.MULTILINE)
+    assert headings == [
+        "Loading",
+        "Motivation",
+        "Composition",
+        "Collection process",
+        "Preprocessing, cleaning, labelling",
+        "Uses",
+        "Distribution",
+        "Maintenance",
+        "Fields",
+        "Article coverage",
+    ]
+    assert "| `reforms` | 2 | 3 | " in body  # 2 reforms with 2 evidence spans and one recognition's
+    assert "| `metrics` | 2 | 2 | " in body
+    assert "- Reforms by kind: `reform` 1, `strategy` 1." in body
+    assert (
+        "- Reforms by policy domain (a reform may have several): `governance` 2, `business_environment` 1."
+        in body
+    )
+    assert "- Metrics linked to no single reform: 1." in body
+    for table in TABLES:
+        assert f"### `{table}`" in body
+        for name in TABLES[table].model_fields:
+            assert f"| `{name}` |" in body
+    assert "### `Evidence` (nested)" in body and "### `Recognition` (nested)" in body
+
+
+def test_licensing_is_stated_in_card_datapackage_and_croissant(release: Path) -> None:
+    _, body = front_matter(release)
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    croissant = json.loads((release / "croissant.json").read_text(encoding="utf-8"))
+    assert "CC-BY-4.0" in body and "MIT License" in body
+    assert package["licenses"][0]["name"] == "CC-BY-4.0"
+    assert (
+        package["licenses"][0]["path"]
+        == croissant["license"][0]
+        == "https://creativecommons.org/licenses/by/4.0/"
+    )
+    for text in (body, package["description"], croissant["description"]):
+        assert "its rights remain with them" in text
+        for author in AUTHORS_ZH:
+            assert author in text
+    assert "MIT License" in package["description"]
+    (article,) = croissant["isBasedOn"]
+    assert [author["name"] for author in article["author"]] == list(AUTHORS_ZH)
+    assert article["datePublished"] == "2024-04-10T09:19:13+08:00"
+    assert package["sources"][0]["title"].startswith("“四川达州如何谋深做实改革 全方位推动高质量发展”")
+
+
+def test_datapackage_keys(release: Path) -> None:
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    resources = {resource["name"]: resource for resource in package["resources"]}
+    assert list(resources) == list(TABLES)
+    assert resources["metrics"]["schema"]["foreignKeys"] == [
+        {"fields": ["reform_id"], "reference": {"resource": "reforms", "fields": ["id"]}}
+    ]
+    assert resources["reforms"]["schema"]["foreignKeys"] == [
+        {"fields": ["section"], "reference": {"resource": "sections", "fields": ["id"]}},
+        {"fields": ["parent_id"], "reference": {"resource": "", "fields": ["id"]}},
+    ]
+    assert resources["vocabularies"]["schema"]["primaryKey"] == ["vocabulary", "code"]
+    assert resources["reforms"]["schema"]["primaryKey"] == ["id"]
+    fields = {field["name"]: field for field in resources["reforms"]["schema"]["fields"]}
+    assert fields["parent_id"].get("constraints", {}).get("required") is None
+    assert fields["section"]["constraints"]["required"] is True
+    assert fields["domains"]["arrayItem"]["constraints"]["enum"][0] == "governance"
+    assert package["version"] == __version__
+    assert resources["metrics"]["path"] == "metrics.jsonl" and resources["metrics"]["format"] == "jsonl"
+
+
+def test_croissant_record_sets_describe_every_column(release: Path) -> None:
+    croissant = json.loads((release / "croissant.json").read_text(encoding="utf-8"))
+    assert croissant["conformsTo"] == "http://mlcommons.org/croissant/1.1"
+    sets = {item["@id"]: item for item in croissant["recordSet"]}
+    assert list(sets) == list(TABLES)
+    for table, record_set in sets.items():
+        assert [field["name"] for field in record_set["field"]] == list(TABLES[table].model_fields)
+    evidence = next(field for field in sets["metrics"]["field"] if field["name"] == "evidence")
+    assert evidence["isArray"] is True
+    assert [sub["@id"] for sub in evidence["subField"]] == [
+        "metrics/evidence/source_id",
+        "metrics/evidence/start",
+        "metrics/evidence/end",
+        "metrics/evidence/quote",
+    ]
+    assert evidence["subField"][1]["source"] == {
+        "fileObject": {"@id": "metrics.parquet"},
+        "extract": {"column": "evidence"},
+        "transform": {"jsonPath": "start"},
+    }
+    assert sets["vocabularies"]["key"] == [{"@id": "vocabularies/vocabulary"}, {"@id": "vocabularies/code"}]
+
+
+def test_yaml_writer_round_trips() -> None:
+    yaml = pytest.importorskip("yaml")
+    value: dict[str, Any] = {
+        "plain": "cc-by-4.0",
+        "colon": "a: b",
+        "reserved": "yes",
+        "number_like": "12",
+        "chinese": "达州 “改革”",
+        "empty_list": [],
+        "empty_map": {},
+        "none": None,
+        "flag": True,
+        "count": 3,
+        "less": "n<1K",
+        "nested": [{"name": "evidence", "list": [{"name": "start", "dtype": "int64"}]}, "x"],
+        "multi": "line one\nline two",
+        "quote": 'say "hi"',
+        "hash": "#tag",
+        "dash": "- item",
+    }
+    assert yaml.safe_load(dump(value)) == value
+
+
+def test_release_date_from_the_changelog(tmp_path: Path) -> None:
+    text = "## [Unreleased]\n\n## [1.1.0] - 2027-01-02\n\n## [1.0.0] - 2026-11-26\n"
+    assert release_date(text, "1.0.0") == "2026-11-26"
+    assert release_date(text, "1.1.0") == "2027-01-02"
+    assert release_date(text, "1.0") is None
+    assert release_date("## [1.0.0]\n", "1.0.0") is None
+    assert release_date_from(tmp_path / "missing.md", "1.0.0") is None
