@@ -125,7 +125,7 @@ EVIDENCE_DERIVED = ("source_id", "start", "end")
 
 
 def derive_metric_fields(data: dict[str, Any]) -> bool:
-    """Fill ``value_standard``/``unit_standard`` from value and unit (checks.check_metric checks them).
+    """Fill ``value_standard``/``unit_standard`` from value and unit (check.figures checks them).
 
     False when value or unit is not valid: the problems are theirs, not the derived fields'.
     """
@@ -282,7 +282,7 @@ def _attach_source_text(data: dict[str, Any], path: Path, origin: Origin) -> lis
     assert text is not None
     data["text"] = text
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    data.setdefault("text_sha256", digest)  # a written one is compared by checks.check_sources
+    data.setdefault("text_sha256", digest)  # a written one is compared by check.evidence.check_sources
     return []
 
 

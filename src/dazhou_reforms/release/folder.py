@@ -15,9 +15,11 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from importlib.resources.abc import Traversable
 
 SUMS_NAME = "SHA256SUMS"
 VERSION = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")

@@ -20,7 +20,7 @@ from dazhou_reforms.schema.vocabularies import VOCABULARIES
 
 #: Record kinds `new` makes, and their tables.
 KINDS = {"reform": "reforms", "metric": "metrics", "organization": "organizations"}
-#: Fields the reader fills in (raw_records): never written by hand.
+#: Fields the reader fills in (read.toml_tree): never written by hand.
 DERIVED = {"metrics": {"value_standard", "unit_standard"}}
 #: Sensible values to start from: every record of the article is about Dazhou.
 DEFAULTS: dict[str, str] = {"place_code": '"511700"'}

@@ -60,7 +60,7 @@ def is_raw_tree(directory: Path) -> bool:
 
 
 def tree_display(path: Path, root: Path) -> str:
-    """How raw_records names a file of the tree at ``root``: relative to the tree's parent."""
+    """How read.toml_tree names a file of the tree at ``root``: relative to the tree's parent."""
     return path.resolve().relative_to(root.parent).as_posix()
 
 

@@ -16,7 +16,7 @@ from dazhou_reforms.validate.engine import Outcome
 
 Style = Callable[..., str]
 
-#: Sections of the JSON report, by the kind of code (error_codes.ERROR_CODES).
+#: Sections of the JSON report, by the kind of code (problems.codes.CODES).
 SECTIONS = {
     "input": "input_errors",
     "parse": "parse_errors",

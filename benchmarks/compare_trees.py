@@ -1,0 +1,104 @@
+"""Before and after a change: the same commands timed alternately on two source trees.
+
+A refactoring must not slow the package down, but two runs of ``bench_validate.py`` or
+``bench_load.py`` minutes apart differ by more than what is measured (this machine's speed
+drifts). This runs each case as a fresh process on the ``--base`` tree and on this one, one
+after the other, ``--runs`` times, so that a slower stretch of the machine weighs on both alike,
+and prints the medians and their ratio (this tree / base; below 1 is faster).
+
+Cases: ``import dazhou_reforms``; ``load_reforms()``; ``load_table("metrics")``; ``validate`` of
+the real raw/ tree; ``validate`` of JSON Lines files of ``--records`` generated records (as
+``bench_validate.py`` makes them) against a release folder of the real records.
+
+    git worktree add /tmp/base <commit>
+    python benchmarks/compare_trees.py --base /tmp/base [--runs 11] [--records 100000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+
+
+def timed(command: list[str], src: Path, cwd: Path, pycache: Path) -> tuple[float, int]:
+    """Wall time and exit status of ``command`` run on the package of ``src``. ``-m CLI`` stands for
+    the command line's module, wherever that tree keeps it."""
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = str(src)
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    if command[1:3] == ["-m", "CLI"]:
+        in_package = (src / "dazhou_reforms" / "cli" / "main.py").is_file()
+        command = [
+            command[0],
+            "-m",
+            "dazhou_reforms.cli.main" if in_package else "dazhou_reforms.cli",
+            *command[3:],
+        ]
+    start = time.perf_counter()
+    done = subprocess.run(command, cwd=cwd, env=env, check=False, capture_output=True)
+    return time.perf_counter() - start, done.returncode
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--base", type=Path, required=True, help="the other checkout (its src/ is used)")
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--records", type=int, default=100_000, help="reform + metric records (half each)")
+    args = parser.parse_args()
+
+    from bench_validate import generated, real_records, write_file, write_release
+
+    work = Path(tempfile.mkdtemp(prefix="compare-trees-"))
+    tables = real_records()
+    write_release(tables, work / "release")
+    files = [work / "reforms.jsonl", work / "metrics.jsonl"]
+    for path in files:
+        write_file(path, generated(path.stem, tables[path.stem], args.records // 2))
+    python = sys.executable
+    cli = [python, "-m", "CLI"]
+    cases = {
+        "import dazhou_reforms": [python, "-c", "import dazhou_reforms"],
+        "load_reforms()": [python, "-c", "import dazhou_reforms as dz; dz.load_reforms()"],
+        "load_table('metrics')": [python, "-c", "import dazhou_reforms as dz; dz.load_table('metrics')"],
+        "validate raw/": [*cli, "validate", str(ROOT / "raw")],
+        f"validate {args.records:,} records": [
+            *cli,
+            "validate",
+            *map(str, files),
+            "--release",
+            str(work / "release"),
+            "--max-errors",
+            "0",
+        ],
+    }
+    trees = {"base": args.base.resolve() / "src", "this": ROOT / "src"}
+    times: dict[tuple[str, str], list[float]] = {}
+    for case, command in cases.items():  # compile the bytecode once, outside the timings
+        status = {tree: timed(command, src, ROOT, work / f"pycache-{tree}")[1] for tree, src in trees.items()}
+        if len(set(status.values())) != 1:
+            raise SystemExit(f"{case}: the trees exit differently ({status}): not the same work")
+    for _ in range(args.runs):
+        for case, command in cases.items():
+            for tree, src in trees.items():
+                seconds, _ = timed(command, src, ROOT, work / f"pycache-{tree}")
+                times.setdefault((case, tree), []).append(seconds)
+    print(f"medians of {args.runs} alternating runs; base: {args.base}")
+    print(f"{'case':<32} {'base':>10} {'this':>10}  this/base")
+    for case in cases:
+        base, this = (statistics.median(times[(case, tree)]) for tree in trees)
+        print(f"{case:<32} {base * 1000:>8.1f}ms {this * 1000:>8.1f}ms  {this / base:.3f}")
+
+
+if __name__ == "__main__":
+    main()
