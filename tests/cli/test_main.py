@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 
@@ -19,14 +20,25 @@ def test_every_command_is_listed_and_loads() -> None:
         assert CliRunner().invoke(main, [name, "--help"]).exit_code == 0, name
 
 
-def test_help_does_not_import_the_commands_or_pyarrow() -> None:
+def imported_after(args: list[str]) -> list[str]:
     code = (
         "import sys; from dazhou_reforms.cli.main import main\n"
-        "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+        f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.startswith(('pyarrow', 'dazhou_reforms.cli.'))))"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert result.stdout.splitlines()[-1] == "['dazhou_reforms.cli.main', 'dazhou_reforms.cli.options']"
+    return list(ast.literal_eval(result.stdout.splitlines()[-1]))
+
+
+def test_a_command_imports_only_its_own_module_and_never_pyarrow() -> None:
+    assert not any(name.startswith("pyarrow") for name in imported_after(["--help"]))
+    modules = imported_after(["validate", "--help"])
+    assert [m for m in modules if m.startswith("dazhou_reforms.cli.")] == [
+        "dazhou_reforms.cli.main",
+        "dazhou_reforms.cli.options",
+        "dazhou_reforms.cli.validate",
+    ]
+    assert not any(name.startswith("pyarrow") for name in modules)
 
 
 def test_python_dash_m_runs_the_command_line() -> None:
