@@ -6,6 +6,8 @@ under ``CI=true``, where a missing browser fails the run. Screenshots go to ``te
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import shutil
@@ -453,3 +455,200 @@ def test_real_record_set(browser: Any, tmp_path: Path) -> None:
     browser.save_screenshot(str(ARTIFACTS / "explorer-desktop.png"))
     css(browser, '[data-lang-choice="zh"]').click()
     browser.save_screenshot(str(ARTIFACTS / "explorer-desktop-zh.png"))
+
+
+# ---- hostile links and record text; the Content-Security-Policy ----------------------------------------
+
+EVERYTHING = [
+    "reforms/overall-strategy",
+    "reforms/one-license",
+    "reforms/silver-canteen",
+    "metrics/projects-count",
+    "organizations/civil-affairs-bureau",
+    "glossary/one-license-term",
+]
+#: Names that ``String.replace`` with a string replacement would garble ($&, $', $`, $$, $1), that a
+#: second substitution pass would change ({n}, {name}), and markup that must stay text.
+NAME_EN = "A $& B $' C $` D $$ $1 {n} {name} <img src=x onerror=alert(1)>"
+NAME_ZH = "甲$&乙$'丙$`丁{n}{name}<img src=x onerror=alert(2)>"
+
+
+def severe(driver: Any) -> list[str]:
+    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def injected(driver: Any) -> list[str]:
+    """Elements record text could have made: none of them is in the page's own markup."""
+    return list(
+        driver.execute_script(
+            "const found = document.querySelectorAll('img, iframe, object, embed, b, [onerror], [onclick]');"
+            "const scripts = document.scripts.length === 2 ? [] : ['scripts: ' + document.scripts.length];"
+            "return [...found].map((e) => e.outerHTML).concat(scripts);"
+        )
+    )
+
+
+def test_console_errors_are_seen(browser: Any, sample_url: str) -> None:
+    """The check the tests below rely on: an uncaught error of the page is a SEVERE browser log entry."""
+    open_page(browser, sample_url)
+    browser.execute_script("setTimeout(() => { throw new URIError('probe'); }, 0)")
+    browser.execute_script("return new Promise((resolve) => setTimeout(resolve, 50))")
+    assert any("probe" in message for message in severe(browser))
+
+
+@pytest.mark.parametrize(
+    "fragment",
+    [
+        "%",
+        "%E0%A4%A",
+        "%ZZ",
+        "%%25",
+        "%E4%B8",  # a UTF-8 sequence cut short
+        "%C0%AF",  # overlong
+        "%ED%A0%80",  # a lone surrogate
+        "reforms%2Fone-license%",
+        "reforms/no-such-reform",
+        "<img src=x onerror=alert(1)>",
+        "%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E",
+        "x" * 5000,
+    ],
+)
+def test_a_link_not_understood_shows_everything_and_says_so(
+    browser: Any, sample_url: str, fragment: str
+) -> None:
+    open_page(browser, sample_url + "#" + fragment)
+    assert listed(browser) == EVERYTHING
+    assert all_css(browser, "mark.active") == [] and all_css(browser, "li.rec.selected") == []
+    note = css(browser, "#link-note")
+    assert note.is_displayed()
+    assert note.text.startswith("The link “#") and note.text.endswith(
+        "does not name a record of this release; showing everything."
+    )
+    assert len(note.text) < 200
+    assert injected(browser) == []
+    assert severe(browser) == []
+
+
+def test_the_note_follows_the_language_and_goes_with_a_selection(browser: Any, sample_url: str) -> None:
+    open_page(browser, sample_url + "#%E0%A4%A")
+    assert css(browser, "#link-note").text.startswith("The link “#%E0%A4%A”")
+    css(browser, '[data-lang-choice="zh"]').click()
+    assert css(browser, "#link-note").text == "链接“#%E0%A4%A”不对应本版本的任何记录;显示全部内容。"
+    css(browser, '[data-key="reforms/silver-canteen"] .rec-toggle').click()
+    assert not css(browser, "#link-note").is_displayed()
+    assert browser.execute_script("return location.hash") == "#reforms/silver-canteen"
+    assert severe(browser) == []
+
+
+@pytest.mark.parametrize(
+    ("fragment", "selected"),
+    [("", None), ("#", None), ("#list-pane", None), ("#reforms%2Fone-license", "reforms/one-license")],
+)
+def test_an_empty_link_a_page_anchor_or_an_encoded_key_needs_no_note(
+    browser: Any, sample_url: str, fragment: str, selected: str | None
+) -> None:
+    open_page(browser, sample_url + fragment)
+    assert not css(browser, "#link-note").is_displayed()
+    assert [li.get_attribute("data-key") for li in all_css(browser, "li.rec.selected")] == (
+        [selected] if selected else []
+    )
+    assert severe(browser) == []
+
+
+@pytest.fixture(scope="session")
+def hostile_url(
+    tmp_path_factory: pytest.TempPathFactory, sample_tables: Callable[[], dict[str, list[Any]]]
+) -> str:
+    tables = sample_tables()
+    tables["reforms"] = [
+        r.model_copy(update={"name_en": NAME_EN, "name_zh": NAME_ZH}) if r.id == "one-license" else r
+        for r in tables["reforms"]
+    ]
+    path = tmp_path_factory.mktemp("explorer-hostile") / "explorer.html"
+    path.write_text(render_explorer(tables, compute_coverage(tables), version="9.9.9"), encoding="utf-8")
+    return path.as_uri()
+
+
+def test_record_names_are_announced_and_shown_literally(browser: Any, hostile_url: str) -> None:
+    open_page(browser, hostile_url + "#reforms/one-license")
+    announce = "return document.getElementById('announce').textContent"
+    marks = len(all_css(browser, "mark.active"))
+    assert marks == 2
+    assert browser.execute_script(announce) == f"2 highlighted passage(s) for {NAME_EN}"
+    name = css(browser, '[data-key="reforms/one-license"] .rec-toggle .name')
+    assert name.get_attribute("textContent") == NAME_EN
+    (mark,) = [m for m in all_css(browser, "mark") if m.text == "全域通用"]
+    mark.click()
+    assert [li.text for li in all_css(browser, "#passage-list li")] == [
+        f"Reform: {NAME_EN} · recognition: Sample typical case"
+    ]
+    css(browser, '[data-lang-choice="zh"]').click()
+    toggle = '[data-key="reforms/one-license"] .rec-toggle'
+    css(browser, toggle).click()  # closes it
+    css(browser, toggle).click()  # opens and selects it again: announced in Chinese
+    assert browser.execute_script(announce) == f"{NAME_ZH}:已突出显示 2 段原文"
+    assert css(browser, toggle + " .name").get_attribute("textContent") == NAME_ZH
+    css(browser, "#q").send_keys("$&")
+    assert listed(browser) == ["reforms/one-license"]
+    assert injected(browser) == []
+    assert severe(browser) == []
+
+
+def _policy(csp: str) -> dict[str, list[str]]:
+    return {name: values for name, *values in (part.split() for part in csp.split(";") if part.strip())}
+
+
+def _sha256(text: str) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def test_csp_allows_the_inline_script_by_its_hash_only(browser: Any, sample_url: str) -> None:
+    open_page(browser, sample_url)
+    csp = browser.execute_script(
+        "return document.querySelector('meta[http-equiv=\"Content-Security-Policy\"]').content"
+    )
+    script = browser.execute_script("return [...document.scripts].filter((s) => !s.type)[0].textContent")
+    style = browser.execute_script("return document.querySelector('style').textContent")
+    policy = _policy(csp)
+    assert policy["script-src"] == [_sha256(script)]
+    assert policy["style-src"] == [_sha256(style)]
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    for directive in ("default-src", "object-src", "base-uri", "form-action"):
+        assert policy[directive] == ["'none'"], directive
+    # the data block is JSON the script reads, not code the browser runs
+    (block,) = browser.execute_script(
+        "return [...document.scripts].filter((s) => s.type).map((s) => s.type + ' ' + s.id)"
+    )
+    assert block == "application/json explorer-data"
+    # Trusted Types: the page cannot turn a string into markup, even by mistake
+    outcome = browser.execute_script(
+        "try { document.getElementById('list').insertAdjacentHTML('beforeend', '<b>x</b>'); }"
+        " catch (e) { return e.name; } return 'inserted';"
+    )
+    assert outcome == "TypeError" and injected(browser) == []
+
+
+def test_a_script_or_style_changed_by_one_byte_is_refused(
+    browser: Any, tmp_path: Path, sample_tables: Callable[[], dict[str, list[Any]]]
+) -> None:
+    """The policy is enforced: only the exact script and style the hashes name run and apply."""
+    tables = sample_tables()
+    page = render_explorer(tables, compute_coverage(tables), version="9.9.9")
+    display = "return getComputedStyle(document.body).display"
+    original = tmp_path / "original.html"
+    original.write_text(page, encoding="utf-8")
+    open_page(browser, original.as_uri())
+    assert browser.execute_script(display) == "grid"
+
+    script = tmp_path / "script.html"
+    script.write_text(page.replace('"use strict";', '"use strict"; '), encoding="utf-8")
+    browser.get(script.as_uri())
+    assert browser.execute_script("return document.body.dataset.ready") is None
+    assert any("Content Security Policy" in message for message in severe(browser))
+
+    style = tmp_path / "style.html"
+    style.write_text(page.replace(":root {", ":root  {"), encoding="utf-8")
+    browser.get_log("browser")
+    open_page(browser, style.as_uri())
+    assert browser.execute_script(display) == "block"

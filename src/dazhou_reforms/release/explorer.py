@@ -2,13 +2,20 @@
 
 :func:`render_explorer` is pure: the same tables and coverage give the same text (no timestamps,
 no paths). The page is the template ``explorer_template.html`` (markup, styles and script, all
-inline) with the data inlined as JSON; it loads nothing: no CDN, no fonts, no images, and its
-Content-Security-Policy (``default-src 'none'``) forbids every request.
+inline) with the data inlined as a JSON block (``<script type="application/json">``, never executed);
+it loads nothing: no CDN, no fonts, no images, and its Content-Security-Policy (``default-src 'none'``)
+forbids every request. The policy allows exactly the template's one script and one style element, by
+their SHA-256 (computed here, at render time), never ``'unsafe-inline'``; it also requires Trusted
+Types, so the page cannot turn a string into markup even by mistake (the script builds every element
+with DOM calls and inserts record text as text).
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
+import re
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
@@ -19,9 +26,15 @@ from dazhou_reforms.release.coverage import CITING_TABLES, Coverage
 from dazhou_reforms.schema.models import Evidence, Recognition
 
 TEMPLATE = "explorer_template.html"
-#: The placeholders of the template, each replaced exactly once.
-DATA_PLACEHOLDER = "/*EXPLORER_DATA*/null"
+#: The placeholders of the template, each present exactly once, outside the script and the style.
+DATA_PLACEHOLDER = "EXPLORER_DATA_JSON"
 TITLE_PLACEHOLDER = "<!--EXPLORER_TITLE-->"
+SCRIPT_HASH_PLACEHOLDER = "EXPLORER_SCRIPT_HASH"
+STYLE_HASH_PLACEHOLDER = "EXPLORER_STYLE_HASH"
+PLACEHOLDERS = (DATA_PLACEHOLDER, TITLE_PLACEHOLDER, SCRIPT_HASH_PLACEHOLDER, STYLE_HASH_PLACEHOLDER)
+#: The one executable script and the one style element of the template (their exact text is hashed).
+SCRIPT_ELEMENT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
 #: Source fields the page shows (the text is shown once, the SHA-256 and evidence are not needed).
 SOURCE_FIELDS = ("id", "title_zh", "title_en", "published_at", "authors_zh", "authors_en", "text")
@@ -117,6 +130,23 @@ def script_json(data: Any) -> str:
     return text.replace("\u2029", "\\u2029")
 
 
+def csp_hash(text: str) -> str:
+    """The CSP source expression (``'sha256-<base64>'``) allowing an inline element whose text is ``text``."""
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return "'sha256-" + base64.b64encode(digest).decode("ascii") + "'"
+
+
+def _inline(page: str, element: re.Pattern[str], what: str) -> str:
+    """The text of the one ``element`` of ``page``, as a browser hashes it (no CR, NUL or placeholder)."""
+    found = element.findall(page)
+    if len(found) != 1:
+        raise ValueError(f"{TEMPLATE} must contain exactly one inline {what} element")
+    text: str = found[0]
+    if "\r" in text or "\0" in text or any(placeholder in text for placeholder in PLACEHOLDERS):
+        raise ValueError(f"the {what} of {TEMPLATE} contains a CR, a NUL or a placeholder")
+    return text
+
+
 def _escape_html(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
@@ -134,8 +164,15 @@ def render_explorer(
     ``version`` (optional) is shown in the page title and header.
     """
     page = template()
-    if page.count(DATA_PLACEHOLDER) != 1 or page.count(TITLE_PLACEHOLDER) != 1:
-        raise ValueError(f"{TEMPLATE} must contain each placeholder exactly once")
+    if any(page.count(placeholder) != 1 for placeholder in PLACEHOLDERS) or page.count("<script") != 2:
+        raise ValueError(f"{TEMPLATE} must contain each placeholder exactly once and two script elements")
     title = "dazhou-reforms explorer" + (f" {version}" if version else "")
-    page = page.replace(TITLE_PLACEHOLDER, _escape_html(title))
-    return page.replace(DATA_PLACEHOLDER, script_json(explorer_data(tables, coverage, version)))
+    values = {
+        SCRIPT_HASH_PLACEHOLDER: csp_hash(_inline(page, SCRIPT_ELEMENT, "script")),
+        STYLE_HASH_PLACEHOLDER: csp_hash(_inline(page, STYLE_ELEMENT, "style")),
+        TITLE_PLACEHOLDER: _escape_html(title),
+        DATA_PLACEHOLDER: script_json(explorer_data(tables, coverage, version)),
+    }
+    # one pass: an inserted value is never searched for placeholders again
+    pattern = re.compile("|".join(re.escape(placeholder) for placeholder in PLACEHOLDERS))
+    return pattern.sub(lambda match: values[match.group(0)], page)
