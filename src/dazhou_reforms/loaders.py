@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
     from pydantic import BaseModel
 
+    from dazhou_reforms.release.folder import Release
     from dazhou_reforms.schema.models import (
         Evidence,
         GlossaryTerm,
@@ -43,7 +44,8 @@ _LOCK = threading.Lock()
 
 
 class DataError(Exception):
-    """The shipped data is missing, unknown or does not match its checksums."""
+    """The shipped data is missing, unknown, unreadable or does not match its checksums; the message
+    names the file."""
 
 
 class UnknownVersionError(DataError, LookupError):
@@ -69,24 +71,58 @@ def available_versions() -> list[str]:
     return list(_versions())
 
 
+def _unverifiable(version: str | None) -> str | None:
+    """Why a release folder named by ``version`` (None: any version) is no release: the path of its
+    missing ``SHA256SUMS``, newest first; None when there is no such folder."""
+    from dazhou_reforms.release.folder import SUMS_NAME, VERSION, version_key
+
+    root = releases_root()
+    if not root.is_dir():
+        return None
+    if version is not None:
+        names = [version] if VERSION.match(version) else []
+    else:
+        names = sorted((e.name for e in root.iterdir() if VERSION.match(e.name)), key=version_key)[::-1]
+    for name in names:
+        folder = root / name
+        if folder.is_dir() and not (folder / SUMS_NAME).is_file():
+            return (
+                f"{folder / SUMS_NAME} is missing or not a file: the release {name} cannot be verified; "
+                "reinstall dazhou-reforms (or rebuild the release)"
+            )
+    return None
+
+
 def resolve_version(version: str | None) -> str:
-    """``version``, or the newest shipped release when None; an unknown one raises UnknownVersionError."""
+    """``version``, or the newest shipped release when None; an unknown one raises UnknownVersionError,
+    a release folder without its ``SHA256SUMS`` DataError naming that file."""
     versions = _versions()
-    if not versions:
-        raise DataError("no data release is shipped with this installation of dazhou-reforms")
+    if version in versions or (version is None and versions):
+        return version or versions[-1]
+    broken = _unverifiable(version)
+    if broken is not None:
+        raise DataError(broken)
     if version is None:
-        return versions[-1]
-    if version not in versions:
-        raise UnknownVersionError(f"unknown version {version!r}; available versions: {', '.join(versions)}")
-    return version
+        raise DataError("no data release is shipped with this installation of dazhou-reforms")
+    available = ", ".join(versions) or "none"
+    why = _unverifiable(None) if not versions else None
+    raise UnknownVersionError(
+        f"unknown version {version!r}; available versions: {available}" + (f" ({why})" if why else "")
+    )
+
+
+def _release(version: str) -> Release:
+    from dazhou_reforms.release.folder import packaged_release
+
+    return packaged_release(version, releases_root())
 
 
 def read_release_file(version: str | None, name: str) -> bytes:
     """The bytes of one file of a shipped release, verified against its SHA256SUMS entry."""
-    from dazhou_reforms.release.folder import ReleaseError, packaged_release
+    from dazhou_reforms.release.folder import ReleaseError
 
     try:
-        return packaged_release(resolve_version(version), releases_root()).read_file(name)
+        return _release(resolve_version(version)).read_file(name)
     except ReleaseError as error:
         raise DataError(str(error)) from None
 
@@ -137,8 +173,20 @@ def _records(version: str, table: str) -> tuple[Model, ...]:
     from dazhou_reforms.schema.models import TABLES
 
     model = TABLES[table]
-    data = read_release_file(version, f"{table}.jsonl")
-    return tuple(construct(model, json.loads(line)) for line in data.splitlines() if line)
+    name = f"{table}.jsonl"
+    data = read_release_file(version, name)
+    records = []
+    for number, line in enumerate(data.splitlines(), start=1):
+        if not line:
+            continue
+        try:
+            records.append(construct(model, json.loads(line)))
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as error:
+            raise DataError(
+                f"{_release(version).path_of(name)}:{number}: not a {table} row this version of "
+                f"dazhou-reforms can read ({type(error).__name__}: {error})"
+            ) from None
+    return tuple(records)
 
 
 def _load(table: str, model: type[M], version: str | None) -> list[M]:
@@ -224,5 +272,10 @@ def load_table(name: str, version: str | None = None) -> pa.Table:
 
     if name not in TABLES:
         raise KeyError(f"unknown table {name!r}; tables: {', '.join(TABLES)}")
-    data = read_release_file(version, f"{name}.parquet")
-    return pq.ParquetFile(pa.BufferReader(data)).read()
+    resolved = resolve_version(version)
+    data = read_release_file(resolved, f"{name}.parquet")
+    try:
+        return pq.ParquetFile(pa.BufferReader(data)).read()
+    except (pa.ArrowException, OSError, ValueError) as error:
+        path = _release(resolved).path_of(f"{name}.parquet")
+        raise DataError(f"{path}: not a Parquet file this version can read: {error}") from None

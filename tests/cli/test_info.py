@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -269,3 +270,106 @@ def test_info_without_any_release(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     assert result.stderr == (
         "error: no release found in ./build/ or the installed package; run `dazhou-reforms build`\n"
     )
+
+
+def resum(folder: Path) -> None:
+    """Rewrite ``SHA256SUMS`` for the files of ``folder``, as the build would: the checksums are
+    fine, so only the rows can be what is wrong."""
+    lines = [
+        f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
+        for path in sorted(folder.iterdir())
+        if path.name != "SHA256SUMS"
+    ]
+    (folder / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
+
+
+def append_line(path: Path, line: bytes) -> None:
+    path.write_bytes(path.read_bytes() + line + b"\n")
+    resum(path.parent)
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        (b'{"id": oops}', "invalid JSON: Expecting value"),
+        (b'["not", "an", "object"]', "expected a JSON object per line"),
+        (b"\x00", "invalid JSON: Expecting value"),
+    ],
+    ids=["invalid JSON", "not an object", "NUL"],
+)
+def test_info_exits_1_when_a_table_cannot_be_read(releases: Path, line: bytes, message: str) -> None:
+    append_line(releases / "1.1.0" / "glossary.jsonl", line)
+    result = run("info", "--version", "1.1.0")
+    assert result.exit_code == 1, result.output
+    assert "Checksums: ok, 8 files match SHA256SUMS\n" in result.stdout
+    assert f"  glossary       FAILED: build/1.1.0/glossary.jsonl:3: {message}\n" in result.stdout
+    assert "Coverage: unavailable: glossary cannot be read\n" in result.stdout
+
+
+def test_a_duplicated_row_is_an_error_in_info_and_diff(releases: Path) -> None:
+    path = releases / "1.1.0" / "metrics.jsonl"
+    append_line(path, path.read_bytes().splitlines()[0])
+    message = "build/1.1.0/metrics.jsonl:2: duplicate id 'investment-total', also on line 1"
+    info = run("info", "--version", "1.1.0")
+    assert info.exit_code == 1
+    assert f"  metrics        FAILED: {message}\n" in info.stdout
+    diff = run("diff", "1.0.0", "1.1.0")
+    assert (diff.exit_code, diff.stdout, diff.stderr) == (1, "", f"error: {message}\n")
+    itself = run("diff", "1.1.0", "1.1.0")
+    assert "no differences" not in itself.stdout and itself.exit_code == 1
+
+
+def test_a_row_without_its_key_is_an_error_in_info_and_diff(releases: Path) -> None:
+    row = {"term_zh": "长" * 400, "term_en": "x", "explanation_en": "y" * 600}
+    append_line(releases / "1.1.0" / "glossary.jsonl", json.dumps(row, ensure_ascii=False).encode())
+    message = "build/1.1.0/glossary.jsonl:3: the row has no id (non-empty text) to identify it"
+    assert f"FAILED: {message}\n" in run("info", "--version", "1.1.0").stdout
+    diff = run("diff", "1.0.0", "1.1.0")
+    assert (diff.exit_code, diff.stdout, diff.stderr) == (1, "", f"error: {message}\n")
+
+
+def test_ids_repeated_across_tables_are_an_error_in_info_and_diff(releases: Path) -> None:
+    append_line(releases / "1.1.0" / "glossary.jsonl", b'{"id":"silver-canteen"}')
+    message = (
+        "build/1.1.0/glossary.jsonl:3: duplicate id 'silver-canteen', also in table reforms "
+        "(build/1.1.0/reforms.jsonl:3); ids are unique across the tables"
+    )
+    info = run("info", "--version", "1.1.0")
+    assert info.exit_code == 1
+    assert f"  glossary       3\n  vocabularies   84\n  FAILED: {message}\n" in info.stdout
+    diff = run("diff", "1.0.0", "1.1.0")
+    assert (diff.exit_code, diff.stderr) == (1, f"error: {message}\n")
+
+
+def test_diff_refuses_a_listed_file_that_cannot_be_read(releases: Path) -> None:
+    path = releases / "1.1.0" / "metrics.jsonl"
+    path.unlink()
+    path.mkdir()
+    result = run("diff", "1.0.0", "1.1.0")
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "error: build/1.1.0: checksums FAILED: 1 cannot be read "
+        "(metrics.jsonl: it is a directory, not a regular file)\n"
+    )
+
+
+def test_info_on_a_fifo_listed_in_sha256sums_does_not_hang(releases: Path) -> None:
+    import subprocess
+    import sys
+
+    path = releases / "1.1.0" / "reforms.jsonl"
+    path.unlink()
+    os.mkfifo(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "dazhou_reforms", "info", "--version", "build/1.1.0"],
+        cwd=releases.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 1, done.stderr
+    why = "build/1.1.0/reforms.jsonl: cannot read: it is a FIFO (named pipe), not a regular file"
+    assert f"  reforms        FAILED: {why}\n" in done.stdout
+    assert "1 cannot be read (reforms.jsonl: it is a FIFO (named pipe), not a regular file)" in done.stdout
+    assert "Traceback" not in done.stderr

@@ -159,3 +159,40 @@ def test_the_template_names_every_field_a_curator_writes() -> None:
         assert name in text
     assert "value_standard" not in render_template("metric", "metric-1")  # derived by the reader
     assert "start =" not in text.replace("`start = N`", "")  # evidence offsets are derived
+
+
+@pytest.mark.parametrize("contents", [[], ["notes.txt", "src/"], ["reforms.txt"]])
+def test_a_folder_that_is_not_a_raw_tree_is_refused(tmp_path: Path, contents: list[str]) -> None:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    for name in contents:
+        (folder / name.rstrip("/")).mkdir() if name.endswith("/") else (folder / name).write_text("x")
+    before = sorted(path.relative_to(folder) for path in folder.rglob("*"))
+    code, output = run(folder, "reform")
+    assert code == 2
+    assert f"{folder} is not a raw/ tree: it has none of the folders sources/, sections/," in output
+    assert "pass --raw with the raw/ folder of the project (e.g. --raw raw)" in output
+    assert sorted(path.relative_to(folder) for path in folder.rglob("*")) == before
+
+
+def test_a_raw_tree_needs_only_one_table_folder(tmp_path: Path) -> None:
+    (tmp_path / "raw" / "sources").mkdir(parents=True)
+    code, output = run(tmp_path / "raw", "organization", "--id", "some-bureau")
+    assert code == 0, output
+    assert (tmp_path / "raw" / "organizations" / "some-bureau.toml").is_file()
+
+
+@pytest.mark.parametrize("kind", ["file", "dangling symlink"])
+def test_a_file_in_the_table_folder_s_place_is_refused(make_tree: Callable[..., Path], kind: str) -> None:
+    raw = make_tree()
+    folder = raw / "organizations"
+    if folder.exists():
+        folder.rename(raw / "organizations-moved")
+    if kind == "file":
+        folder.write_text("not a folder", encoding="utf-8")
+    else:
+        folder.symlink_to(raw / "nowhere")
+    code, output = run(raw, "organization", "--id", "some-bureau")
+    assert code == 1
+    assert output == f"error: {folder.as_posix()} is not a folder; nothing was written\n"
+    assert not (raw / "nowhere").exists()

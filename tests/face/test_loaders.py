@@ -8,6 +8,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pydantic
 import pytest
@@ -164,3 +165,85 @@ def test_constructed_records_equal_fully_validated_ones() -> None:
         validated = [TABLES[table].model_validate_json(line) for line in lines]
         assert records == validated, table
         assert [r.model_dump() for r in records] == [v.model_dump() for v in validated], table
+
+
+@pytest.fixture
+def shipped_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, clean_caches: None) -> Path:
+    """A copy of the shipped release the loaders read instead; returns its version folder."""
+    copy = tmp_path / "releases"
+    shutil.copytree(RELEASE, copy / __version__)
+    monkeypatch.setattr(loaders, "releases_root", lambda: copy)
+    return copy / __version__
+
+
+def data_error(load: Any) -> str:
+    """The message of the DataError ``load()`` raises (any other exception fails the test)."""
+    with pytest.raises(loaders.DataError) as raised:
+        load()
+    assert type(raised.value) is loaders.DataError
+    return str(raised.value)
+
+
+def test_a_deleted_table_is_a_data_error_naming_it(shipped_copy: Path) -> None:
+    (shipped_copy / "reforms.jsonl").unlink()
+    (shipped_copy / "metrics.parquet").unlink()
+    path = shipped_copy / "reforms.jsonl"
+    assert data_error(dazhou_reforms.load_reforms) == f"{path}: cannot read: No such file or directory"
+    assert data_error(lambda: dazhou_reforms.load_table("metrics")).startswith(
+        f"{shipped_copy / 'metrics.parquet'}: cannot read"
+    )
+
+
+def test_sha256sums_that_is_not_utf8_is_a_data_error_naming_it(shipped_copy: Path) -> None:
+    with (shipped_copy / "SHA256SUMS").open("ab") as sums:
+        sums.write(b"\xff\xfe\n")
+    assert data_error(dazhou_reforms.load_metrics).startswith(
+        f"{shipped_copy / 'SHA256SUMS'}: cannot read: not UTF-8 text (byte 0xff at offset "
+    )
+
+
+@pytest.mark.parametrize("version", [None, __version__])
+def test_a_deleted_sha256sums_is_a_data_error_naming_it(shipped_copy: Path, version: str | None) -> None:
+    (shipped_copy / "SHA256SUMS").unlink()
+    assert data_error(lambda: dazhou_reforms.load_metrics(version)) == (
+        f"{shipped_copy / 'SHA256SUMS'} is missing or not a file: the release {__version__} cannot be "
+        "verified; reinstall dazhou-reforms (or rebuild the release)"
+    )
+    with pytest.raises(loaders.UnknownVersionError):
+        dazhou_reforms.load_metrics("0.0.9")  # an unknown version stays unknown
+
+
+def test_a_fifo_in_a_table_s_place_is_a_data_error_not_a_hang(shipped_copy: Path) -> None:
+    import os
+
+    (shipped_copy / "glossary.jsonl").unlink()
+    os.mkfifo(shipped_copy / "glossary.jsonl")
+    code = (
+        "import dazhou_reforms as d, dazhou_reforms.loaders as l, pathlib, sys; "
+        f"l.releases_root = lambda: pathlib.Path({str(shipped_copy.parent)!r}); "
+        "\ntry:\n    d.load_glossary()\nexcept l.DataError as e:\n    print(e)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout == (
+        f"{shipped_copy / 'glossary.jsonl'}: cannot read: it is a FIFO (named pipe), not a regular file\n"
+    )
+
+
+def test_a_row_the_models_cannot_take_is_a_data_error_naming_its_line(shipped_copy: Path) -> None:
+    import hashlib
+
+    path = shipped_copy / "glossary.jsonl"
+    path.write_bytes(path.read_bytes() + b'{"id":"x"}\n')
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    sums = shipped_copy / "SHA256SUMS"
+    lines = [
+        f"{digest}  glossary.jsonl" if line.endswith("  glossary.jsonl") else line
+        for line in sums.read_text(encoding="utf-8").splitlines()
+    ]
+    sums.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    count = len(path.read_bytes().splitlines())
+    assert data_error(dazhou_reforms.load_glossary).startswith(
+        f"{path}:{count}: not a glossary row this version of dazhou-reforms can read (KeyError: "
+    )

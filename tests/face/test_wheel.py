@@ -83,3 +83,46 @@ def test_installed_wheel_loads_outside_the_repository(wheel: Path, tmp_path: Pat
         text=True,
     )
     assert cli.stdout.strip() == f"dazhou-reforms, version {__version__}"
+
+
+def test_staging_folders_of_interrupted_builds_are_never_packaged(tmp_path: Path) -> None:
+    """A build killed mid-write leaves build/.<version>.partial-*/: neither the wheel nor the sdist
+    may ship it (the wheel would install it as a release folder)."""
+    import shutil
+    import tarfile
+
+    project = tmp_path / "project"
+    project.mkdir()
+    for name in ("pyproject.toml", "README.md", "CHANGELOG.md", "LICENSE", "LICENSE-DATA.md", ".gitignore"):
+        shutil.copy(ROOT / name, project / name)
+    shutil.copytree(ROOT / "src", project / "src", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "build", project / "build")
+    staging = project / "build" / f".{__version__}.partial-abcd_123"
+    staging.mkdir()
+    (staging / "reforms.jsonl").write_text("{}\n", encoding="utf-8")
+    dist = tmp_path / "dist"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "build",
+            "--wheel",
+            "--sdist",
+            "--no-isolation",
+            "--outdir",
+            str(dist),
+            str(project),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    (wheel,) = dist.glob("*.whl")
+    (sdist,) = dist.glob("*.tar.gz")
+    in_wheel = zipfile.ZipFile(wheel).namelist()
+    with tarfile.open(sdist) as archive:
+        in_sdist = archive.getnames()
+    assert [name for name in in_wheel + in_sdist if "partial" in name] == []
+    for file in (ROOT / "build" / __version__).iterdir():
+        assert f"dazhou_reforms/releases/{__version__}/{file.name}" in in_wheel
+        assert any(name.endswith(f"/build/{__version__}/{file.name}") for name in in_sdist)

@@ -305,3 +305,15 @@ def test_tables_without_records_are_released_empty_with_their_schema(
     parquet = pq.ParquetFile(release / "metrics.parquet")
     assert parquet.metadata.num_rows == 0
     assert parquet.schema_arrow.names == table_schema("metrics").names
+
+
+def test_an_existing_version_folder_is_compared_without_reading_beyond_its_files(tmp_path: Path) -> None:
+    folder = tmp_path / "build" / "9.9.9"
+    write_release({"a.jsonl": b"{}\n", "b.jsonl": b"{}\n"}, folder)
+    (folder / "a.jsonl").unlink()
+    os.mkfifo(folder / "a.jsonl")  # read, it would block the build forever
+    (folder / "b.jsonl").unlink()
+    (folder / "b.jsonl").symlink_to("/dev/zero")  # read whole, it would never end
+    with pytest.raises(ReleaseConflict) as raised:
+        write_release({"a.jsonl": b"{}\n", "b.jsonl": b"{}\n"}, folder)
+    assert raised.value.differing == ["a.jsonl", "b.jsonl"]

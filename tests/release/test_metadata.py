@@ -181,3 +181,131 @@ def test_release_date_from_the_changelog(tmp_path: Path) -> None:
     assert release_date(text, "1.0") is None
     assert release_date("## [1.0.0]\n", "1.0.0") is None
     assert release_date_from(tmp_path / "missing.md", "1.0.0") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "escaped"),
+    [
+        ("<img src=x onerror=alert(1)>", "&lt;img src=x onerror=alert(1)&gt;"),
+        ("<!-- hidden -->", "&lt;!-- hidden --&gt;"),
+        ("Tom &amp; Jerry", "Tom &amp;amp; Jerry"),
+        ("a | b", "a \\| b"),
+        ("*bold* _it_ `code` ~~gone~~ $x$", "\\*bold\\* \\_it\\_ \\`code\\` \\~\\~gone\\~\\~ \\$x\\$"),
+        ("[link](javascript:alert(1))", "\\[link\\](javascript:alert(1))"),
+        ("back\\slash", "back\\\\slash"),
+        ("one\ntwo\r\nthree\u2028four\x00five", "one two three four five"),
+        ("达州市 “一业一证一码” 改革", "达州市 “一业一证一码” 改革"),
+    ],
+)
+def test_markdown_text_is_literal_text(text: str, escaped: str) -> None:
+    from dazhou_reforms.release.metadata import markdown_text
+
+    assert markdown_text(text) == escaped
+
+
+HOSTILE_TITLE = "<img src=x onerror=alert(1)> | *title*"
+HOSTILE_AUTHOR = "[click](javascript:alert(1))\n# heading"
+HOSTILE_HEADING = "<script>alert(1)</script> | part"
+
+
+def _html_of(markdown: str) -> Any:
+    markdown_it = pytest.importorskip("markdown_it")
+    parser = markdown_it.MarkdownIt("commonmark").enable("table")
+    return parser, parser.parse(markdown)
+
+
+def _no_html_but_ours(tokens: Any) -> list[str]:
+    """HTML written by the text itself: inline or block HTML tokens, at any depth."""
+    found = []
+    for token in tokens:
+        if token.type in ("html_inline", "html_block"):
+            found.append(token.content)
+        found += _no_html_but_ours(token.children or [])
+    return found
+
+
+def _table_rows(tokens: Any) -> list[int]:
+    """Cells per row of every table."""
+    rows, cells = [], 0
+    for token in tokens:
+        if token.type in ("th_open", "td_open"):
+            cells += 1
+        elif token.type == "tr_close":
+            rows.append(cells)
+            cells = 0
+    return rows
+
+
+def test_record_text_is_data_in_the_card_croissant_and_datapackage(
+    sample_tables: Callable[[], dict[str, list[Any]]],
+) -> None:
+    from dazhou_reforms.release.metadata import ReleaseInfo, markdown_text
+    from dazhou_reforms.release.write import render_release
+
+    ordinary = render_release(sample_tables(), ReleaseInfo("9.9.9"))["README.md"].decode("utf-8")
+    tables = sample_tables()
+    (source,) = tables["sources"]
+    tables["sources"] = [
+        source.model_copy(update={"title_en": HOSTILE_TITLE, "authors_en": (HOSTILE_AUTHOR,)})
+    ]
+    tables["sections"] = [
+        section.model_copy(update={"heading_en": HOSTILE_HEADING}) if section.id == "part-1" else section
+        for section in tables["sections"]
+    ]
+    files = render_release(tables, ReleaseInfo("9.9.9"))
+    card = files["README.md"].decode("utf-8")
+    body = card.split("\n---\n", 1)[1]
+    parser, tokens = _html_of(body)
+    # the only HTML the Markdown holds is that of the card's own wording (type labels such as
+    # list<string>), the same as in a card of ordinary records: none comes from the records
+    assert _no_html_but_ours(tokens) == _no_html_but_ours(_html_of(ordinary.split("\n---\n", 1)[1])[1])
+    html = parser.render(body)
+    assert "<img" not in html and "<script" not in html and 'href="javascript' not in html
+    assert "&lt;img src=x onerror=alert(1)&gt; | <em>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt; | *title*" in html  # shown as the text it is
+    headings = [line for line in body.splitlines() if line.startswith("#")]
+    assert headings == [line for line in ordinary.splitlines() if line.startswith("#")]
+    assert "\n# heading" not in card
+    coverage_rows = [row for row in _table_rows(tokens) if row == 5]
+    assert len(coverage_rows) == 1 + 5 + 1  # header, five sections, all: no cell split by a `|`
+
+    croissant = json.loads(files["croissant.json"])
+    (based_on,) = croissant["isBasedOn"]
+    assert based_on["alternateName"] == HOSTILE_TITLE  # a plain-text value: the text exactly
+    for description in (croissant["description"], based_on["description"]):
+        assert markdown_text(HOSTILE_TITLE) in description and HOSTILE_TITLE not in description
+        assert "<img" not in description and "\n" not in description
+
+    datapackage = json.loads(files["datapackage.json"])
+    assert markdown_text(HOSTILE_TITLE) in datapackage["description"]
+    assert "<img" not in datapackage["description"]
+    assert HOSTILE_TITLE in datapackage["sources"][0]["title"]  # a title: plain text, kept exactly
+
+
+def test_coverage_section_text_is_escaped(sample_tables: Callable[[], dict[str, list[Any]]]) -> None:
+    from dataclasses import replace
+
+    from dazhou_reforms.release.coverage import Coverage, compute_coverage, coverage_markdown
+
+    coverage = compute_coverage(sample_tables())
+    hostile = "<b onmouseover=x>bold</b> | *a*\n- item"
+    sections = tuple(
+        replace(
+            section,
+            heading_en=HOSTILE_HEADING,
+            sentences=tuple(
+                replace(sentence, text=hostile)
+                if sentence.kind == "body" and not sentence.cited
+                else sentence
+                for sentence in section.sentences
+            ),
+        )
+        for section in coverage.sections
+    )
+    markdown = coverage_markdown(Coverage(sections))
+    _, tokens = _html_of(markdown)
+    assert _no_html_but_ours(tokens) == []
+    assert set(_table_rows(tokens)) == {5}
+    uncited = [line for line in markdown.splitlines() if line.startswith("- `")]
+    assert len(uncited) == 2
+    assert all(line.endswith("&lt;b onmouseover=x&gt;bold&lt;/b&gt; \\| \\*a\\* - item") for line in uncited)

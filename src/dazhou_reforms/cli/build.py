@@ -1,7 +1,10 @@
 """``dazhou-reforms build``: a thin click command over :mod:`dazhou_reforms.release.write`.
 
 Exit status: 0 built (or already built, identical); 1 problems in raw/ (all listed, nothing
-written) or a file system error; 3 the version folder exists with different content; 2 usage.
+written) or a file system error; 3 the version folder exists with different content; 2 usage;
+128 + the signal's number when SIGTERM or SIGHUP stops it (143 for SIGTERM): like Ctrl-C, nothing
+is left behind. Staging folders that killed builds left (``OUT/.<version>.partial-*``) are removed
+by the next build (see :mod:`dazhou_reforms.release.write`).
 """
 
 from __future__ import annotations
@@ -35,6 +38,18 @@ EXIT_CONFLICT = 3
 )
 def build(raw_dir: Path, out_dir: Path, changelog: Path) -> None:
     """Check raw/ and build the release OUT/<version>/ (Parquet, JSONL, card, datapackage, Croissant)."""
+    from dazhou_reforms.release.write import Terminated, terminating_raises
+
+    try:
+        with terminating_raises():
+            build_release(raw_dir, out_dir, changelog)
+    except Terminated as stop:
+        click.echo(f"error: build {stop}; no partial release was left behind", err=True)
+        raise SystemExit(128 + stop.signum) from None
+
+
+def build_release(raw_dir: Path, out_dir: Path, changelog: Path) -> None:
+    """The command's work (signals are handled by the caller)."""
     from dazhou_reforms.check.dataset import read_and_check
     from dazhou_reforms.problems.problem import sort_key
     from dazhou_reforms.release.changelog import release_date_from
@@ -58,6 +73,8 @@ def build(raw_dir: Path, out_dir: Path, changelog: Path) -> None:
     except OSError as error:
         click.echo(f"error: cannot write {folder}: {error.strerror or error}", err=True)
         raise SystemExit(EXIT_BAD_DATA) from None
+    for stale in outcome.cleaned:
+        click.echo(f"removed {stale.as_posix()}, the staging folder of an interrupted build", err=True)
     counts = ", ".join(f"{len(records)} {table}" for table, records in dataset.tables.items())
     if outcome.status == "unchanged":
         click.echo(f"{folder.as_posix()} is up to date (identical content): {counts}")

@@ -1,7 +1,8 @@
 """``dazhou-reforms diff``: records added, removed and changed between two releases.
 
-Exit status: 0 success; 1 a release's files do not match ``SHA256SUMS`` or cannot be read;
-2 usage (unknown version, not a release folder).
+Exit status: 0 success; 1 a release's files do not match ``SHA256SUMS`` or cannot be read, or its
+rows break the release's invariants (a duplicated row, a row without its key, ids repeated across
+tables: the message names the file and line); 2 usage (unknown version, not a release folder).
 """
 
 from __future__ import annotations

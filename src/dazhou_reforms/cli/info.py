@@ -5,33 +5,35 @@ releases shipped in the installed package) or by the path of its folder (anythin
 bare version number, e.g. ``build/1.0.0`` or ``./1.0.0``). It is read through
 :mod:`dazhou_reforms.release.folder`: only ``<table>.jsonl`` and ``SHA256SUMS`` count.
 
-Exit status: 0 success; 1 a release's files do not match ``SHA256SUMS`` or cannot be read;
-2 usage (unknown version, not a release folder).
+Exit status: 0 success; 1 a release's files do not match ``SHA256SUMS``, a table cannot be read,
+or the rows break the release's invariants (a duplicate or missing key, ids repeated across
+tables: see :mod:`dazhou_reforms.release.folder`); 2 usage (unknown version, not a release folder).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import click
 
 from dazhou_reforms.cli import options
 from dazhou_reforms.cli.options import EXIT_BAD_DATA, find_release
-from dazhou_reforms.release.folder import Release, ReleaseError, available_releases
+from dazhou_reforms.release.folder import Release, ReleaseError, Table, available_releases, ids_across
 from dazhou_reforms.schema.models import TABLES
 
 
-def release_coverage_lines(release: Release, tables: Sequence[str]) -> list[str]:
-    """Coverage of a release's article, computed from its JSONL tables (or why it cannot be)."""
+def release_coverage_lines(rows: Mapping[str, Sequence[dict[str, Any]]]) -> list[str]:
+    """Coverage of a release's article, computed from the rows of its tables (or why it cannot be)."""
     from pydantic import ValidationError
 
     from dazhou_reforms.release.coverage import CITING_TABLES, compute_coverage, coverage_lines
     from dazhou_reforms.schema.models import TABLES, Model
 
-    needed = [table for table in ("sources", "sections", *CITING_TABLES) if table in tables]
+    needed = [table for table in ("sources", "sections", *CITING_TABLES) if table in rows]
     models: dict[str, list[Model]] = {}
     for table in needed:
-        for number, row in enumerate(release.rows(table, verify=False), start=1):
+        for number, row in enumerate(rows[table], start=1):
             try:
                 models.setdefault(table, []).append(TABLES[table].model_validate(row, strict=False))
             except ValidationError as error:
@@ -44,7 +46,8 @@ def release_coverage_lines(release: Release, tables: Sequence[str]) -> list[str]
 
 
 def info_text(releases: Sequence[Release], release: Release) -> tuple[str, bool]:
-    """The ``info`` report and whether the release's checksums are all fine."""
+    """The ``info`` report and whether the release is sound: its checksums all fine, every table
+    readable, its rows keeping the release's invariants."""
     lines = ["Releases available:"]
     width = max((len(r.name) for r in releases), default=0)
     lines += [f"  {r.name:<{width}}  {r.location}" for r in releases] or ["  (none)"]
@@ -56,20 +59,30 @@ def info_text(releases: Sequence[Release], release: Release) -> tuple[str, bool]
         f"Checksums: {status.summary()}",
         "Records:",
     ]
+    ok = status.ok
+    read: dict[str, Table] = {}
     table_width = max((len(table) for table in tables), default=0)
     for table in tables:
         try:
-            count = str(len(release.rows(table, verify=False)))
+            read[table] = release.table(table, verify=False)
+            count = str(len(read[table].rows))
         except ReleaseError as error:
-            count = f"unreadable ({error})"
+            count = f"FAILED: {error}"
+            ok = False
         lines.append(f"  {table:<{table_width}}  {count}")
     try:
-        coverage = release_coverage_lines(release, tables)
+        ids_across(list(read.values()))
     except ReleaseError as error:
-        coverage = [f"unavailable: {error}"]
+        lines.append(f"  FAILED: {error}")
+        ok = False
+    unreadable = [table for table in tables if table not in read]
+    if unreadable:
+        coverage = [f"unavailable: {', '.join(unreadable)} cannot be read"]
+    else:
+        coverage = release_coverage_lines({table: list(found.rows.values()) for table, found in read.items()})
     lines.append(f"Coverage: {coverage[0]}")
     lines += coverage[1:]
-    return "\n".join(lines) + "\n", status.ok
+    return "\n".join(lines) + "\n", ok
 
 
 @click.command()

@@ -4,7 +4,11 @@ Writes ``<raw>/<table>/<id>.toml`` with an id no record uses (in the raw/ tree o
 release), or the ``--id`` given if it is free. Never overwrites: the file is created atomically
 (written beside, then linked into place, which fails if the name is taken meanwhile).
 
-Exit status: 0 written; 1 the id is taken or the file exists; 2 usage (bad id, no raw/ folder).
+The folder given with ``--raw`` must be a raw/ tree: it holds at least one of the folders of the
+tables (``sources/``, ``reforms/``, ...), so that a mistaken ``--raw`` (the project folder, any other
+folder) gets a usage error instead of a stray ``<table>/<id>.toml``.
+
+Exit status: 0 written; 1 the id is taken or the file exists; 2 usage (bad id, no raw/ tree).
 """
 
 from __future__ import annotations
@@ -16,8 +20,20 @@ from pathlib import Path
 
 import click
 
-from dazhou_reforms.schema.models import ID_PATTERN, ID_TABLES
+from dazhou_reforms.schema.models import ID_PATTERN, ID_TABLES, TABLES
 from dazhou_reforms.schema.templates import KINDS, render_template
+
+
+def check_raw_tree(raw: Path) -> None:
+    """:class:`click.UsageError` unless ``raw`` is a folder holding at least one table folder."""
+    if not raw.is_dir():
+        raise click.UsageError(f"{raw} is not a directory: run this in the project folder, or pass --raw")
+    if not any((raw / table).is_dir() for table in TABLES):
+        folders = ", ".join(f"{table}/" for table in TABLES)
+        raise click.UsageError(
+            f"{raw} is not a raw/ tree: it has none of the folders {folders}. Run this in the project "
+            "folder, or pass --raw with the raw/ folder of the project (e.g. --raw raw)"
+        )
 
 
 def used_ids(raw: Path, use_release: bool = True) -> set[str]:
@@ -70,8 +86,7 @@ def create_exclusively(path: Path, text: str) -> None:
 )
 def new(kind: str, record_id: str | None, raw_dir: Path) -> None:
     """Write a commented template of a new reform, metric or organization into raw/<table>/."""
-    if not raw_dir.is_dir():
-        raise click.UsageError(f"{raw_dir} is not a directory: run this in the project folder, or pass --raw")
+    check_raw_tree(raw_dir)
     if record_id is not None and (not re.fullmatch(ID_PATTERN, record_id) or len(record_id) > 64):
         raise click.BadParameter(
             "lowercase ASCII words of a-z and 0-9 joined by single hyphens, starting with a letter, "
@@ -86,6 +101,9 @@ def new(kind: str, record_id: str | None, raw_dir: Path) -> None:
         raise SystemExit(1)
     table = KINDS[kind]
     path = raw_dir / table / f"{record_id}.toml"
+    if os.path.lexists(path.parent) and not path.parent.is_dir():
+        click.echo(f"error: {path.parent.as_posix()} is not a folder; nothing was written", err=True)
+        raise SystemExit(1)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         create_exclusively(path, render_template(kind, record_id, raw_dir))

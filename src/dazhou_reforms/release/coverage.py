@@ -31,6 +31,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from dazhou_reforms.release.metadata import markdown_text
 from dazhou_reforms.schema.models import Evidence, Section, Source
 
 #: The tables whose evidence supports (cites) the article's sentences.
@@ -408,7 +409,7 @@ def coverage_markdown(coverage: Coverage) -> str:
     for section in coverage.sections:
         tally = section.tally
         lines.append(
-            f"| {section.heading_en} | {tally.cited_sentences} / {tally.sentences} | "
+            f"| {markdown_text(section.heading_en)} | {tally.cited_sentences} / {tally.sentences} | "
             f"{percent(tally.sentence_share)} | {tally.covered_characters} / {tally.characters} | "
             f"{percent(tally.character_share)} |"
         )
@@ -424,7 +425,9 @@ def coverage_markdown(coverage: Coverage) -> str:
         )
         lines.append("")
         for sentence in uncited:
-            lines.append(f"- `{sentence.section_id}` {sentence.start}–{sentence.end}: {sentence.text}")
+            lines.append(
+                f"- `{sentence.section_id}` {sentence.start}–{sentence.end}: {markdown_text(sentence.text)}"
+            )
     else:
         lines.append("Every body sentence is cited by at least one record.")
     return "\n".join(lines) + "\n"

@@ -1,17 +1,20 @@
 """What changed between two releases: records added, removed and changed, value by value.
 
 Records are matched by id (vocabulary entries by ``<vocabulary>/<code>``); the values compared are
-the released JSON rows, so the diff speaks the release format, whatever the models are now.
+the released JSON rows, so the diff speaks the release format, whatever the models are now. Both
+releases are verified against their ``SHA256SUMS`` and must keep the release invariants (see
+:mod:`dazhou_reforms.release.folder`): a duplicated row or a row without its key is an error naming
+its file and line, never a difference or "no differences".
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from dazhou_reforms.release.folder import Release, ReleaseError
+from dazhou_reforms.release.folder import Release, ReleaseError, read_tables
 from dazhou_reforms.schema.models import TABLES
 
 #: Shown beside records in the text diff, the first field present.
@@ -38,17 +41,22 @@ class Change:
         return out
 
 
+Keyed = tuple[tuple[str, dict[str, Any]], ...]
+
+
 @dataclass(frozen=True)
 class TableDiff:
+    """One table's differences; added and removed rows with their keys, in key order."""
+
     table: str
-    added: tuple[dict[str, Any], ...] = ()
-    removed: tuple[dict[str, Any], ...] = ()
+    added: Keyed = ()
+    removed: Keyed = ()
     changed: tuple[tuple[str, tuple[Change, ...]], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "added": list(self.added),
-            "removed": list(self.removed),
+            "added": [row for _, row in self.added],
+            "removed": [row for _, row in self.removed],
             "changed": [
                 {"key": key, "changes": [change.to_dict() for change in changes]}
                 for key, changes in self.changed
@@ -78,15 +86,6 @@ class ReleaseDiff:
         }
 
 
-def record_key(row: Mapping[str, Any]) -> str:
-    """A row's identity: its ``id``; vocabulary entries ``<vocabulary>/<code>``."""
-    if "id" in row:
-        return str(row["id"])
-    if "vocabulary" in row and "code" in row:
-        return f"{row['vocabulary']}/{row['code']}"
-    return json.dumps(row, ensure_ascii=False, sort_keys=True)
-
-
 def _same(old: Any, new: Any) -> bool:
     return type(old) is type(new) and old == new
 
@@ -104,10 +103,10 @@ def value_changes(old: Any, new: Any, path: str = "") -> Iterator[Change]:
         yield Change(path, old, new)
 
 
-def diff_rows(table: str, old: Sequence[Mapping[str, Any]], new: Sequence[Mapping[str, Any]]) -> TableDiff:
-    """Rows added, removed and changed (matched by :func:`record_key`), each in key order."""
-    before = {record_key(row): dict(row) for row in old}
-    after = {record_key(row): dict(row) for row in new}
+def diff_rows(
+    table: str, before: Mapping[str, dict[str, Any]], after: Mapping[str, dict[str, Any]]
+) -> TableDiff:
+    """Rows added, removed and changed between two tables of rows by key, each in key order."""
     changed = []
     for key in sorted(before.keys() & after.keys()):
         changes = tuple(value_changes(before[key], after[key]))
@@ -115,26 +114,27 @@ def diff_rows(table: str, old: Sequence[Mapping[str, Any]], new: Sequence[Mappin
             changed.append((key, changes))
     return TableDiff(
         table=table,
-        added=tuple(after[key] for key in sorted(after.keys() - before.keys())),
-        removed=tuple(before[key] for key in sorted(before.keys() - after.keys())),
+        added=tuple((key, after[key]) for key in sorted(after.keys() - before.keys())),
+        removed=tuple((key, before[key]) for key in sorted(before.keys() - after.keys())),
         changed=tuple(changed),
     )
 
 
 def diff_releases(old: Release, new: Release) -> ReleaseDiff:
-    """Compare every table either release lists; both releases' files are verified first."""
+    """Compare every table either release lists; both releases' files are verified first, and their
+    rows checked (:class:`ReleaseError` at the first row that breaks an invariant)."""
     for release in (old, new):
         status = release.check_sums()
-        if status.mismatched or status.missing or status.malformed:
+        if not status.intact:
             raise ReleaseError(f"{release.location}: checksums {status.summary()}")
-    old_tables = old.tables(tuple(TABLES))
-    new_tables = new.tables(tuple(TABLES))
-    tables = [*old_tables, *(table for table in new_tables if table not in old_tables)]
+    before = read_tables(old, old.tables(tuple(TABLES)))
+    after = read_tables(new, new.tables(tuple(TABLES)))
+    tables = [*before, *(table for table in after if table not in before)]
     out = []
     for table in tables:
-        before = old.rows(table) if table in old_tables else []
-        after = new.rows(table) if table in new_tables else []
-        out.append(diff_rows(table, before, after))
+        old_rows = before[table].rows if table in before else {}
+        new_rows = after[table].rows if table in after else {}
+        out.append(diff_rows(table, old_rows, new_rows))
     return ReleaseDiff(old, new, tuple(out))
 
 
@@ -145,6 +145,11 @@ def show(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
     text = text.replace("\n", "\\n")
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+
+
+def shown_key(key: str) -> str:
+    """A key for the text diff: as it is when short and printable, else quoted and cut like a value."""
+    return key if len(key) <= MAX_SHOWN and key.isprintable() and key.strip() == key else show(key)
 
 
 def _label(row: Mapping[str, Any]) -> str:
@@ -163,10 +168,10 @@ def diff_text(diff: ReleaseDiff) -> str:
             continue
         summary = f"{len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed"
         lines.append(f"{table.table}: {summary}")
-        lines += [f"  + {record_key(row)}{_label(row)}" for row in table.added]
-        lines += [f"  - {record_key(row)}{_label(row)}" for row in table.removed]
+        lines += [f"  + {shown_key(key)}{_label(row)}" for key, row in table.added]
+        lines += [f"  - {shown_key(key)}{_label(row)}" for key, row in table.removed]
         for key, changes in table.changed:
-            lines.append(f"  ~ {key}")
+            lines.append(f"  ~ {shown_key(key)}")
             lines += [f"      {change.path}: {show(change.old)} → {show(change.new)}" for change in changes]
     counts = diff.counts()
     lines.append("")

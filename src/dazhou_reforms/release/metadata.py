@@ -2,10 +2,18 @@
 
 The dataset card, ``datapackage.json`` and ``croissant.json`` all take their wording from here,
 so the licensing and the credit to the article's authors read the same everywhere.
+
+Record text (the article's title and authors, section headings, sentences) is data, never markup:
+wherever it lands in Markdown (the card, and the ``description`` fields of ``datapackage.json``,
+which the Frictionless spec defines as Markdown, and of ``croissant.json``, which viewers render
+the same way) it goes through :func:`markdown_text`. Plain-text JSON values (a title, a name) keep
+the text exactly; JSON escaping is the serializer's, and showing them as text is the viewer's job.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -62,6 +70,25 @@ TABLE_SUMMARIES = {
 }
 
 
+#: Characters of record text that Markdown (CommonMark with GitHub's and Hugging Face's extensions:
+#: tables, strikethrough, math) would read as markup inside a line, escaped with a backslash.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]|~$])")
+_HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+_LINE_BREAKS = re.compile(r"\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as literal text inside one line of Markdown, a table cell included: ``&``, ``<`` and
+    ``>`` as HTML entities (no tag, comment or entity of the text is ever HTML), Markdown
+    punctuation (``\\ ` * _ [ ] | ~ $``) backslash-escaped, line breaks and other control characters
+    as spaces (a line break would end the table row or the list item)."""
+    text = _LINE_BREAKS.sub(" ", text)
+    if any(unicodedata.category(char) == "Cc" for char in text):
+        text = "".join(" " if unicodedata.category(char) == "Cc" else char for char in text)
+    text = _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
+    return "".join(_HTML.get(char, char) for char in text)
+
+
 @dataclass(frozen=True)
 class ReleaseInfo:
     """The release being built: its version and, when the CHANGELOG gives it, its date."""
@@ -88,11 +115,14 @@ class SourceCredit:
     def date(self) -> str:
         return self.published_at[:10]
 
-    def credit_line(self) -> str:
+    def credit_line(self, markdown: bool = True) -> str:
+        """Title, authors and date in one line: Markdown (record text escaped) or, with
+        ``markdown=False``, plain text for a plain-text field."""
+        text = markdown_text if markdown else str
         authors = " and ".join(
-            f"{zh} ({en})" for zh, en in zip(self.authors_zh, self.authors_en, strict=True)
+            f"{text(zh)} ({text(en)})" for zh, en in zip(self.authors_zh, self.authors_en, strict=True)
         )
-        return f"“{self.title_zh}” (“{self.title_en}”), by {authors}, published {self.date}"
+        return f"“{text(self.title_zh)}” (“{text(self.title_en)}”), by {authors}, published {text(self.date)}"
 
 
 def source_credits(rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[SourceCredit]:

@@ -14,7 +14,14 @@ from pathlib import Path
 
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.problem import Problem
-from dazhou_reforms.release.folder import Release, ReleaseError, packaged_release, packaged_root, versions_in
+from dazhou_reforms.release.folder import (
+    SUMS_NAME,
+    Release,
+    ReleaseError,
+    packaged_release,
+    packaged_root,
+    versions_in,
+)
 from dazhou_reforms.schema.models import ID_TABLES, Model, Source
 
 
@@ -100,18 +107,46 @@ def read_table(release: Release, table: str, context: Context, verify: bool) -> 
 
 
 def release_folder(folder: Path) -> tuple[Context, list[Problem]]:
-    """A release folder (``build/<version>/``): the records of its ``<table>.jsonl`` files."""
+    """A release folder (``build/<version>/``): the records of its ``<table>.jsonl`` files, once the
+    folder is verified against its ``SHA256SUMS`` (every file listed there present and matching; a
+    listed FIFO or device is unreadable, never read)."""
     context = Context(f"release in {folder.as_posix()}")
     release = Release(folder.name, folder, folder.as_posix())
+    sums = (folder / SUMS_NAME).as_posix()
+    hint = "point --release at a folder built by `dazhou-reforms build`, or pass --no-release"
+    if not release.has(SUMS_NAME) and not any(release.has(f"{table}.jsonl") for table in ID_TABLES):
+        return Context(), [
+            codes.NO_RECORDS.problem(
+                f"{folder.as_posix()} holds no <table>.jsonl files of a release",
+                folder.as_posix(),
+                hint="point --release at a folder built by `dazhou-reforms build`, e.g. build/1.0.0",
+            )
+        ]
     try:
-        found = read(release, context, verify=False)
+        status = release.check_sums()
+    except ReleaseError as error:
+        why = str(error).removeprefix(f"{sums}: ")
+        return Context(), [
+            codes.UNREADABLE.problem(f"{why}; the release cannot be verified", sums, hint=hint)
+        ]
+    if not status.intact:
+        return Context(), [
+            codes.UNREADABLE.problem(
+                f"{folder.as_posix()} does not match its {SUMS_NAME}: {status.summary()}",
+                sums,
+                hint="rebuild the release or restore its files, point --release at another release "
+                "folder, or pass --no-release",
+            )
+        ]
+    try:
+        found = read(release, context, verify=True)
     except TableUnreadable as unreadable:
         path = (folder / f"{unreadable.table}.jsonl").as_posix()
         return Context(), [
             codes.UNREADABLE.problem(
                 f"{path} is not a valid release table: {str(unreadable.error).splitlines()[0]}",
                 path,
-                hint="point --release at a folder built by `dazhou-reforms build`, or pass --no-release",
+                hint=hint,
             )
         ]
     if not found:
