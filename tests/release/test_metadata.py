@@ -256,9 +256,10 @@ def test_record_text_is_data_in_the_card_croissant_and_datapackage(
     card = files["README.md"].decode("utf-8")
     body = card.split("\n---\n", 1)[1]
     parser, tokens = _html_of(body)
-    # the only HTML the Markdown holds is that of the card's own wording (type labels such as
-    # list<string>), the same as in a card of ordinary records: none comes from the records
-    assert _no_html_but_ours(tokens) == _no_html_but_ours(_html_of(ordinary.split("\n---\n", 1)[1])[1])
+    # the card holds no HTML at all: none from the records, none of its own (type labels such as
+    # list<string> are code spans)
+    assert _no_html_but_ours(tokens) == []
+    assert _no_html_but_ours(_html_of(ordinary.split("\n---\n", 1)[1])[1]) == []
     html = parser.render(body)
     assert "<img" not in html and "<script" not in html and 'href="javascript' not in html
     assert "&lt;img src=x onerror=alert(1)&gt; | <em>" not in html
