@@ -43,6 +43,12 @@ def find_release(spec: str, build_dir: Path = Path("build")) -> Release:
     path = Path(spec)
     if not path.is_dir():
         raise click.BadParameter(f"{spec} is neither a version number nor a folder")
-    if not (path / SUMS_NAME).is_file():
-        raise click.BadParameter(f"{spec} is not a release folder: it has no {SUMS_NAME}")
+    sums = path / SUMS_NAME
+    if not sums.is_file():
+        what = (
+            f"its {SUMS_NAME} is not a regular file"
+            if sums.exists() or sums.is_symlink()
+            else f"it has no {SUMS_NAME}"
+        )
+        raise click.BadParameter(f"{spec} is not a release folder: {what}")
     return Release(path.name, path, path.as_posix())
