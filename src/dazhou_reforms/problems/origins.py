@@ -68,19 +68,53 @@ def toml_line(lines: list[str], path: str | None, value: object = None) -> int |
     """The line of a TOML file (as ``lines``) where ``path`` is written: the line holding the
     value's text under its key, else its key or table header, else its parent's line."""
     names = [part for part in _INDEX.sub("", path or "").split(".") if part]
-    key = re.compile(rf'(^|[\s{{,])"?{re.escape(names[-1])}"?\s*=') if names else None
+    name = names[-1] if names else None
     needle = value.strip()[:24] if isinstance(value, str) and value.strip() else None
     if needle is not None:
-        with_key = [n for n, line in enumerate(lines, 1) if needle in line and key and key.search(line)]
+        with_key = [
+            n for n, line in enumerate(lines, 1) if needle in line and name and _writes_key(line, name)
+        ]
         anywhere = [n for n, line in enumerate(lines, 1) if needle in line]
         if with_key or anywhere:
             return (with_key or anywhere)[0]
-    if key is None:
+    if name is None:
         return None
-    header = re.compile(rf"^\s*\[\[?\s*([\w.]*\.)?{re.escape(names[-1])}\s*\]\]?")
     for number, line in enumerate(lines, 1):
-        if key.search(line) or header.match(line):
+        if _writes_key(line, name) or _writes_header(line, name):
             return number
     if len(names) > 1:
         return toml_line(lines, ".".join(names[:-1]))
     return None
+
+
+#: What may follow a key (``"name" =``), what may come before and after a table header's last name.
+_AFTER_KEY = re.compile(r'"?\s*=')
+_BEFORE_HEADER = re.compile(r"\s*\[\[?\s*(?:[\w.]*\.)?")
+_AFTER_HEADER = re.compile(r"\s*\]")
+
+
+def _occurrences(line: str, name: str) -> Iterator[int]:
+    start = line.find(name)
+    while start != -1:
+        yield start
+        start = line.find(name, start + 1)
+
+
+def _writes_key(line: str, name: str) -> bool:
+    """Whether ``line`` writes ``name =`` (or ``"name" =``, ``{ name =``, ``, name =``). The name is
+    looked for as text, never compiled into a pattern: a key may be megabytes long."""
+    for start in _occurrences(line, name):
+        before = line[: start - 1] if line[:start].endswith('"') else line[:start]
+        if (not before or before[-1].isspace() or before[-1] in "{,") and _AFTER_KEY.match(
+            line, start + len(name)
+        ):
+            return True
+    return False
+
+
+def _writes_header(line: str, name: str) -> bool:
+    """Whether ``line`` is a table header (``[name]``, ``[[a.name]]``) ending in ``name``."""
+    return any(
+        _BEFORE_HEADER.fullmatch(line, 0, start) and _AFTER_HEADER.match(line, start + len(name))
+        for start in _occurrences(line, name)
+    )

@@ -7,104 +7,275 @@ written by hand must agree with the quote.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+import json
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeGuard
 
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.codes import Code
 from dazhou_reforms.problems.origins import Origin
-from dazhou_reforms.problems.problem import Problem, shorten
+from dazhou_reforms.problems.problem import MAX_SHOWN, Problem, cut, quoted, shorten
+
+#: The fields of an evidence entry the reader fills in, and checks when they are written.
+DERIVED = ("source_id", "start", "end")
+#: Most offsets a message lists where a quote occurs.
+MAX_LISTED = 5
+
+
+def is_offset(value: object) -> TypeGuard[int]:
+    """Whether ``value`` is an offset as a contributor may write one: an integer, no bool (TOML's
+    ``true`` is not 1), no float (``2052.0``, ``nan``, ``inf``), no string (``"2052"``)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def written_well(key: str, value: object) -> bool:
+    """Whether an entry's ``key`` holds a value of the type it takes (only the derived fields are
+    looked at here: the schema checks the others)."""
+    if key == "source_id":
+        return isinstance(value, str)
+    return key not in DERIVED or is_offset(value)
+
+
+def type_name(value: object) -> str:
+    """The TOML name of a value's type with its article, for a message: ``a float``, ``an array``."""
+    names = {bool: "a boolean", int: "an integer", float: "a float", str: "a string", list: "an array"}
+    for kind, name in names.items():
+        if isinstance(value, kind):
+            return name
+    if isinstance(value, dict):
+        return "a table"
+    kinds = {"datetime": "a date-time", "date": "a date", "time": "a time"}
+    return kinds.get(type(value).__name__, f"a {type(value).__name__}")
+
+
+def shown_value(value: object) -> str:
+    """A value as TOML writes it, cut short: ``nan``, ``true``, ``"2052"``, ``2052.0``, ``{ a = 1 }``."""
+    text = ""
+    for piece in _toml_pieces(value):
+        text += piece
+        if len(text) > MAX_SHOWN:
+            break
+    return cut(text)
+
+
+def _toml_pieces(value: object) -> Iterator[str]:
+    """The TOML text of a value, in pieces (a huge value is never written whole)."""
+    if isinstance(value, bool):
+        yield "true" if value else "false"
+    elif isinstance(value, float) and not math.isfinite(value):
+        yield "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    elif isinstance(value, str):
+        yield json.dumps(value[: MAX_SHOWN + 1], ensure_ascii=False)
+    elif isinstance(value, list):
+        yield "["
+        for index, item in enumerate(value):
+            yield ", " if index else ""
+            yield from _toml_pieces(item)
+        yield "]"
+    elif isinstance(value, dict):
+        yield "{ " if value else "{"
+        for index, (key, item) in enumerate(value.items()):
+            yield f"{', ' if index else ''}{str(key)[: MAX_SHOWN + 1]} = "
+            yield from _toml_pieces(item)
+        yield " }" if value else "}"
+    else:
+        isoformat = getattr(value, "isoformat", None)
+        yield isoformat() if callable(isoformat) else repr(value)
+
+
+def listed(offsets: list[int]) -> str:
+    """``[12, 40]``; past :data:`MAX_LISTED` offsets, the first ones and how many in all."""
+    if len(offsets) <= MAX_LISTED:
+        return str(offsets)
+    return f"[{', '.join(map(str, offsets[:MAX_LISTED]))}, …] ({len(offsets)} in all)"
+
+
+@dataclass(frozen=True)
+class EntryProblems:
+    """Makes the problems of one evidence entry: where it is, the record, the quote's line."""
+
+    origin: Origin
+    path: str
+    record_id: str | None
+    quote: str
+
+    def line(self, field: str) -> int | None:
+        """The line of ``field`` of the entry: the quote's line when the field is written on it (an
+        inline table), else where the field is found."""
+        quote_line = self.origin.line_of(f"{self.path}.quote", self.quote)
+        if field == "quote" or self.origin.text is None or quote_line is None:
+            return quote_line if field == "quote" else self.origin.line_of(f"{self.path}.{field}")
+        lines = self.origin.text.split("\n")
+        if 0 < quote_line <= len(lines) and re.search(rf"(^|[\s{{,]){field}\s*=", lines[quote_line - 1]):
+            return quote_line
+        return self.origin.line_of(f"{self.path}.{field}")
+
+    def problem(
+        self,
+        code: Code,
+        message: str,
+        field: str = "quote",
+        expected: str | None = None,
+        found: str | None = None,
+        hint: str | None = None,
+    ) -> Problem:
+        return code.problem(
+            message,
+            self.origin.file,
+            self.line(field),
+            record_id=self.record_id,
+            path=f"{self.path}.{field}",
+            expected=expected,
+            found=found,
+            hint=hint,
+        )
+
+
+def _wrong_types(entry: dict[str, Any], at: EntryProblems, here: list[int] | None) -> list[Problem]:
+    """``wrong-type`` problems of the derived fields written with a wrong type; ``here``: where the
+    quote occurs in its source, when the source is known."""
+    problems = []
+    source_id = entry.get("source_id")
+    if "source_id" in entry and not isinstance(source_id, str):
+        problems.append(
+            at.problem(
+                codes.WRONG_TYPE,
+                f"`source_id` must be a source id (a string), not {type_name(source_id)}",
+                "source_id",
+                expected="string",
+                found=shown_value(source_id),
+                hint='write source_id = "<id>" in quotes, or leave it out when there is one source',
+            )
+        )
+    for name in ("start", "end"):
+        if name not in entry or is_offset(entry[name]):
+            continue
+        if here is not None and len(here) == 1:
+            where = here[0] + (len(at.quote) if name == "end" else 0)
+            hint = (
+                f"write `{name} = {where}` (a whole number, no quotes), "
+                f"or leave `{name}` out: it is found from the quote"
+            )
+        elif here:
+            hint = f"write `{name}` as a whole number, no quotes: the quote occurs at start = {listed(here)}"
+        else:
+            hint = (
+                f"write `{name}` as a whole number (code points into the source text), "
+                "no quotes, or leave it out"
+            )
+        problems.append(
+            at.problem(
+                codes.WRONG_TYPE,
+                f"`{name}` must be an integer offset into the source text, not {type_name(entry[name])}",
+                name,
+                expected="int",
+                found=shown_value(entry[name]),
+                hint=hint,
+            )
+        )
+    return problems
 
 
 def resolve_evidence(
     entry: Any, path: str, texts: Mapping[str, str], origin: Origin, record_id: str | None
 ) -> tuple[Any, list[Problem]]:
-    """Fill in ``source_id``, ``start`` and ``end`` of a hand-written evidence entry."""
+    """Fill in ``source_id``, ``start`` and ``end`` of a hand-written evidence entry, checking those
+    written: a wrong type is a ``wrong-type`` problem of that field, an offset that does not agree
+    with the quote a ``quote-mismatch``. With a problem, the entry is left unresolved, less the
+    fields of the wrong type (the reader reports its problems, not the schema)."""
     if not isinstance(entry, dict) or not has_quote(entry):
         return entry, []  # the schema reports the shape
     quote: str = entry["quote"]
-    line = origin.line_of(f"{path}.quote", quote)
+    at = EntryProblems(origin, path, record_id, quote)
+    if all(written_well(key, value) for key, value in entry.items()):
+        return _resolve(entry, quote, texts, at)
+    source_id = entry.get("source_id")
+    if not isinstance(source_id, str):
+        source_id = next(iter(texts)) if len(texts) == 1 else None
+    text = texts.get(source_id) if source_id is not None else None
+    wrong = _wrong_types(entry, at, occurrences(text, quote) if text is not None else None)
+    return {key: value for key, value in entry.items() if written_well(key, value)}, wrong
 
-    def problem(
-        code: Code,
-        message: str,
-        expected: str | None = None,
-        found: str | None = None,
-        hint: str | None = None,
-    ) -> list[Problem]:
-        at = f"{path}.quote"
-        return [
-            code.problem(
-                message,
-                origin.file,
-                line,
-                record_id=record_id,
-                path=at,
-                expected=expected,
-                found=found,
-                hint=hint,
-            )
-        ]
 
+def _resolve(
+    entry: dict[str, Any], quote: str, texts: Mapping[str, str], at: EntryProblems
+) -> tuple[Any, list[Problem]]:
     source_id = entry.get("source_id")
     if source_id is None:
         if len(texts) != 1:
-            return entry, problem(
-                codes.MISSING_FIELD,
-                "evidence needs `source_id` when there is not exactly one source",
-                expected="one of " + ", ".join(sorted(texts)),
-            )
+            return entry, [
+                at.problem(
+                    codes.MISSING_FIELD,
+                    "evidence needs `source_id` when there is not exactly one source",
+                    expected="one of " + ", ".join(sorted(texts)),
+                )
+            ]
         source_id = next(iter(texts))
     if source_id not in texts:
-        return entry, problem(
-            codes.UNRESOLVED_REFERENCE,
-            f"unknown source `{source_id}`",
-            expected="one of " + ", ".join(sorted(texts)),
-            found=shorten(source_id),
-        )
+        return entry, [
+            at.problem(
+                codes.UNRESOLVED_REFERENCE,
+                f"unknown source {quoted(source_id)}",
+                expected="one of " + ", ".join(sorted(texts)),
+                found=shorten(source_id),
+            )
+        ]
     text = texts[source_id]
-    start = entry.get("start")
-    if isinstance(start, int) and not isinstance(start, bool):
-        found = text[start : start + len(quote)]
+    written = entry.get("start")
+    if is_offset(written):  # its type is checked already: an offset, or not written
+        start: int = written
+        found = text[start : start + len(quote)] if start >= 0 else ""
         if found != quote:
             here = occurrences(text, quote)
-            return entry, problem(
-                codes.QUOTE_MISMATCH,
-                "the source text at `start` is not the quote",
-                expected=shorten(quote),
-                found=shorten(found),
-                hint=f"the quote occurs at start = {here}"
-                if here
-                else "the quote does not occur in the source",
-            )
+            return entry, [
+                at.problem(
+                    codes.QUOTE_MISMATCH,
+                    "the source text at `start` is not the quote",
+                    expected=shorten(quote),
+                    found=shorten(found),
+                    hint=f"the quote occurs at start = {listed(here)}"
+                    if here
+                    else "the quote does not occur in the source",
+                )
+            ]
     else:
         here = occurrences(text, quote)
         if not here:
-            return entry, problem(
-                codes.QUOTE_NOT_FOUND,
-                "the quote does not occur in the source text",
-                expected="an exact substring of the source text",
-                found=shorten(quote),
-                hint=near_miss_hint(text, quote),
-            )
+            return entry, [
+                at.problem(
+                    codes.QUOTE_NOT_FOUND,
+                    "the quote does not occur in the source text",
+                    expected="an exact substring of the source text",
+                    found=shorten(quote),
+                    hint=near_miss_hint(text, quote),
+                )
+            ]
         if len(here) > 1:
-            return entry, problem(
-                codes.QUOTE_AMBIGUOUS,
-                f"the quote occurs {len(here)} times in the source text",
-                expected="a quote that occurs once, or a `start` offset",
-                found=f"start = {here}",
-                hint=f"add `start = {here[0]}` (or another of {here}) to the evidence, or quote more text",
-            )
+            return entry, [
+                at.problem(
+                    codes.QUOTE_AMBIGUOUS,
+                    f"the quote occurs {len(here)} times in the source text",
+                    expected="a quote that occurs once, or a `start` offset",
+                    found=f"start = {listed(here)}",
+                    hint=f"add `start = {here[0]}` (or another of {listed(here)}) to the evidence, "
+                    "or quote more text",
+                )
+            ]
         start = here[0]
     resolved = {"source_id": source_id, "start": start, "end": start + len(quote), "quote": quote}
     extra = {key: value for key, value in entry.items() if key not in resolved}
     if "end" in entry and entry["end"] != resolved["end"]:
-        return entry, problem(
-            codes.QUOTE_MISMATCH,
-            "`end` does not equal start + len(quote)",
-            expected=str(resolved["end"]),
-            found=shorten(entry["end"]),
-        )
+        return entry, [
+            at.problem(
+                codes.QUOTE_MISMATCH,
+                "`end` does not equal start + len(quote)",
+                expected=str(resolved["end"]),
+                found=shorten(entry["end"]),
+            )
+        ]
     return {**resolved, **extra}, []
 
 
@@ -136,9 +307,10 @@ def resolve_all_evidence(
     data: dict[str, Any], texts: Mapping[str, str], origin: Origin, record_id: str | None
 ) -> tuple[list[Problem], list[str]]:
     """Resolve every evidence entry; the problems, and the paths (``evidence[0].``) of the entries
-    without a quote to resolve (the schema reports the quote)."""
+    left unresolved, whose derived fields (:data:`DERIVED`) are not to be reported missing: those
+    without a quote to resolve (the schema reports the quote) and those with a problem here."""
     problems: list[Problem] = []
-    unquoted: list[str] = []
+    unresolved: list[str] = []
 
     def walk(node: Any, path: str) -> Any:
         if isinstance(node, dict):
@@ -150,8 +322,8 @@ def resolve_all_evidence(
                     for index, entry in enumerate(value):
                         resolved, found = resolve_evidence(entry, f"{sub}[{index}]", texts, origin, record_id)
                         problems.extend(found)
-                        if isinstance(entry, dict) and not has_quote(entry):
-                            unquoted.append(f"{sub}[{index}].")
+                        if isinstance(entry, dict) and (found or not has_quote(entry)):
+                            unresolved.append(f"{sub}[{index}].")
                         entries.append(resolved)
                     out[key] = entries
                 else:
@@ -162,4 +334,4 @@ def resolve_all_evidence(
         return node
 
     data.update(walk(data, ""))
-    return problems, unquoted
+    return problems, unresolved

@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from difflib import get_close_matches
+from functools import cache
 from typing import Any, get_args
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import SchemaValidator, core_schema
 
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.codes import Code
 from dazhou_reforms.problems.origins import Origin
-from dazhou_reforms.problems.problem import Problem, shorten
-from dazhou_reforms.schema.models import TEXT_INVISIBLE, TEXT_RULE, Model
+from dazhou_reforms.problems.problem import MAX_SHOWN, Problem, cut, quoted, shorten
+from dazhou_reforms.schema.models import (
+    ARTICLE_FORBIDDEN,
+    ARTICLE_RULE,
+    TEXT_FORBIDDEN,
+    TEXT_INVISIBLE,
+    TEXT_RULE,
+    VISIBLE_CHARACTER,
+    Model,
+)
 from dazhou_reforms.schema.units import StatedQuantityError, parse_stated
 
 #: pydantic error type -> our stable problem code (a type error is WRONG_TYPE, others INVALID_VALUE).
@@ -41,14 +52,15 @@ TYPE_ERRORS = {
 }
 
 
-def path_text(loc: tuple[int | str, ...]) -> str:
-    """``("evidence", 0, "quote")`` -> ``evidence[0].quote``."""
+def path_text(loc: tuple[int | str, ...], limit: int | None = None) -> str:
+    """``("evidence", 0, "quote")`` -> ``evidence[0].quote``; with ``limit``, each key cut to
+    ``limit`` characters (a key a record holds may be of any length: reports show at most that)."""
     out = ""
     for part in loc:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += ("." if out else "") + part
+            out += ("." if out else "") + (part if limit is None else cut(part, limit))
     return out
 
 
@@ -67,11 +79,13 @@ def field_names(model: type[BaseModel]) -> list[str]:
 
 
 def did_you_mean(name: str, model: type[BaseModel]) -> str:
-    """A hint for an unknown field: the closest known field name, if any is close."""
-    close = get_close_matches(name, field_names(model), n=1, cutoff=0.6)
+    """A hint for an unknown field: the closest known field name, if any is close (a name over
+    three times as long as the longest field name cannot be: it is not compared, however long)."""
+    names = field_names(model)
+    close = get_close_matches(name, names, n=1, cutoff=0.6) if len(name) <= 3 * max(map(len, names)) else []
     if close:
         return f"did you mean `{close[0]}`?"
-    return f"the fields of this record are: {', '.join(field_names(model))}"
+    return f"the fields of this record are: {', '.join(names)}"
 
 
 def model_at(model: type[BaseModel], loc: tuple[int | str, ...]) -> type[BaseModel]:
@@ -139,7 +153,7 @@ def _hint(code: Code, error: Any, model: type[BaseModel]) -> str | None:
         if issubclass(owner, Model):
             return did_you_mean(str(loc[-1]), owner)
     if code is codes.WRONG_TYPE and value is None and loc:
-        return f"`{path_text(loc)}` needs a value here; null (or an empty entry) is not one"
+        return f"`{path_text(loc, MAX_SHOWN)}` needs a value here; null (or an empty entry) is not one"
     if code is codes.WRONG_TYPE and isinstance(value, str):
         return (
             _number_hint(value)
@@ -160,10 +174,60 @@ def _shown(value: object) -> str:
     return shorten(value)
 
 
-def _text_rule_message(value: str) -> str:
-    """Why a string fails ``TEXT_RULE``: it shows nothing, or it has white space at an end."""
+#: What a text pattern of the models forbids, as Python's ``re`` reads the same class body.
+_FORBIDDEN = {
+    TEXT_RULE: re.compile(f"[{TEXT_FORBIDDEN}]"),
+    ARTICLE_RULE: re.compile(f"[{ARTICLE_FORBIDDEN}]"),
+}
+#: Bidirectional embeddings, overrides and isolates (see ``models.TEXT_FORBIDDEN``).
+_BIDI = frozenset(chr(code) for code in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+#: Most distinct characters an "only invisible characters" message names.
+_NAMED = 4
+
+
+def character_name(character: str) -> str:
+    """``U+202E RIGHT-TO-LEFT OVERRIDE``; ``U+001B`` (a control character has no name)."""
+    name = unicodedata.name(character, "")
+    return f"U+{ord(character):04X}" + (f" {name}" if name else "")
+
+
+def _forbidden_message(character: str, position: int) -> str:
+    if character in _BIDI:
+        kind = "a bidirectional override, embedding or isolate character"
+    else:
+        kind = "a control character"
+    return f"must not contain {kind}: {character_name(character)} at position {position}"
+
+
+@cache
+def _visible() -> SchemaValidator:
+    """Finds a visible character as the models' patterns do (pydantic-core's Rust regex)."""
+    return SchemaValidator(core_schema.str_schema(pattern=VISIBLE_CHARACTER, regex_engine="rust-regex"))
+
+
+def has_visible(value: str) -> bool:
+    """Whether ``value`` holds a character that shows something (``models.INVISIBLE``)."""
+    try:
+        _visible().validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def text_rule_message(value: str, pattern: str = TEXT_RULE) -> str:
+    """Which part of a text rule (``models.TEXT_RULE``, ``models.ARTICLE_RULE``) ``value`` fails:
+    a forbidden character (the first, named, at its position in code points from 0), no visible
+    character, or white space at an end."""
+    forbidden = _FORBIDDEN.get(pattern, _FORBIDDEN[TEXT_RULE]).search(value)
+    if forbidden is not None:
+        return _forbidden_message(forbidden.group(), forbidden.start())
     if TEXT_INVISIBLE.fullmatch(value):
         return "must contain visible characters, not only blanks or zero-width ones"
+    if not has_visible(value):
+        named = list(dict.fromkeys(value))
+        shown = ", ".join(character_name(character) for character in named[:_NAMED])
+        more = ", …" if len(named) > _NAMED else ""
+        return f"must contain a visible character, not only invisible ones ({shown}{more})"
     return "must not start or end with white space"
 
 
@@ -181,12 +245,14 @@ def schema_problems(
     for item in _errors(error):
         kind = item["type"]
         code = PYDANTIC_CODES.get(kind, codes.WRONG_TYPE if kind in TYPE_ERRORS else codes.INVALID_VALUE)
-        path = path_text(item["loc"])
+        path = path_text(item["loc"], MAX_SHOWN)  # as reports show it
+        whole = path_text(item["loc"])  # where it is written
         value = item.get("input")
         found = None if kind == "missing" else _shown(value)
         message = item["msg"].removeprefix("Value error, ")
-        if kind == "string_pattern_mismatch" and (item.get("ctx") or {}).get("pattern") == TEXT_RULE:
-            kind, code, message = "value_error", codes.INVALID_VALUE, _text_rule_message(str(value))
+        pattern = (item.get("ctx") or {}).get("pattern")
+        if kind == "string_pattern_mismatch" and pattern in _FORBIDDEN:
+            kind, code, message = "value_error", codes.INVALID_VALUE, text_rule_message(str(value), pattern)
             item = {**item, "type": kind, "ctx": {}}
         if value is None and kind not in {"missing", "extra_forbidden"} and item["loc"]:
             code = codes.WRONG_TYPE  # null where a value is required: the wrong JSON type, whatever the field
@@ -194,14 +260,15 @@ def schema_problems(
         elif kind == "literal_error":
             message = f"`{path}` is not one of the allowed codes"
         elif kind == "extra_forbidden":
-            message = f"unknown field `{item['loc'][-1]}`"
+            message = f"unknown field {quoted(item['loc'][-1])}"
         elif kind == "missing":
             message = f"required field `{path}` is missing"
         problems.append(
             code.problem(
                 message,
                 origin.file,
-                origin.line_of(path, value if kind != "missing" else None),
+                origin.line_of(whole, value if kind != "missing" else None),
+                None if whole == path else origin.column_of(whole),
                 record_id=record_id,
                 path=path or None,
                 expected=_expected(item),

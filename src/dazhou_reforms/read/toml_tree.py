@@ -191,10 +191,13 @@ def read_record_file(
     underived = {f"{entry}{name}" for entry in unquoted for name in EVIDENCE_DERIVED}
     if table == "metrics" and not derive_metric_fields(data):
         underived.update(METRIC_DERIVED)
-    if table == "sections":
-        data.setdefault("source_id", _first_source(data, texts))
-        data.setdefault("start", _first_start(data))
-        data.setdefault("end", 0)  # set once every section is read
+    if table == "sections":  # the end is set once every section is read
+        for name, value in (("source_id", _first_source(data, texts)), ("start", _first_start(data))):
+            if value is None:  # its first evidence entry is unresolved: that entry's problem is reported
+                underived.add(name)
+            else:
+                data.setdefault(name, value)
+        data.setdefault("end", 0)
     record, schema_problems = validate_record(model, data, origin)
     unresolved = tuple(p.path.removesuffix("quote") for p in evidence_problems if p.path)
     problems.extend(

@@ -24,8 +24,11 @@ from dazhou_reforms.schema.vocabularies import VOCABULARIES
 #: A string with visible characters and no white space at either end (the models' ``Text``):
 #: not only blanks or zero-width characters, first and last characters not white space.
 #: ``(?![\s\S])`` is the end of the string in both ECMA-262 and Python (whose ``$`` also matches
-#: before a final newline). The models run ``models.TEXT_RULE``, the same rule without
-#: look-around for pydantic-core's Rust engine; released schemas carry this portable form.
+#: before a final newline). The models run ``models.TEXT_RULE`` instead, which is stricter (by
+#: Unicode properties, which this portable form cannot name: no control, line-separator or
+#: bidirectional-override character anywhere, a visible character by general category and
+#: default-ignorable property); released schemas carry this weaker, portable form, unchanged.
+#: ``models.ARTICLE_RULE`` (a source's text) is the models' alone: released schemas have no pattern.
 TEXT_PATTERN = r"^(?![\s\u200b\u200c\u200d\u2060\ufeff]*(?![\s\S]))\S(?:[\s\S]*\S)?(?![\s\S])"
 
 
@@ -166,4 +169,6 @@ def _constraints(metadata: list[Any]) -> dict[str, Any]:
     if found.get("pattern") == models.TEXT_RULE:
         del found["pattern"]
         found["text"] = True
+    elif found.get("pattern") == models.ARTICLE_RULE:
+        del found["pattern"]
     return found

@@ -36,17 +36,52 @@ SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 #: White space as Python's ``str.isspace`` (and ``str.strip``) knows it, as a regex class body.
 WHITE_SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-#: Characters that show nothing and are not white space.
+#: Characters that show nothing and are not white space (the old rule's list; messages still use it).
 ZERO_WIDTH = r"\u200b\u200c\u200d\u2060\ufeff"
-#: Text with a visible character and no white space at either end, as the Rust regex engine of
-#: pydantic-core runs it (no look-around, so the check stays in Rust): the first character is
-#: visible, or zero-width and followed by a visible one later; the last is not white space.
-#: :data:`TEXT_INVISIBLE` tells the two ways to fail apart in error reports.
-TEXT_RULE = (
-    rf"^(?:[^{WHITE_SPACE}{ZERO_WIDTH}]|[{ZERO_WIDTH}][\s\S]*?[^{WHITE_SPACE}{ZERO_WIDTH}])"
-    rf"(?:[\s\S]*[^{WHITE_SPACE}])?$"
+#: Characters no text field may hold anywhere, as a regex class body that Python's ``re`` and Rust's
+#: regex read alike: control characters (general category Cc: C0, DEL and C1; a text field is one
+#: line, and no field of the data holds a tab or a newline) and the bidirectional embeddings,
+#: overrides and isolates (U+202A-U+202E, U+2066-U+2069), which reorder how the text around them
+#: is shown ("Trojan Source"). The direction marks U+200E, U+200F and U+061C are allowed: they
+#: set the direction of the neutral characters next to them only, cannot reverse a run of text,
+#: and names mixing scripts need them. So are U+2028 and U+2029 (Zl, Zp: white space, so never at
+#: an end; reports print them escaped). None of these counts as visible.
+TEXT_FORBIDDEN = r"\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+#: Characters that show nothing on their own, by Unicode property (a Rust regex class body, for
+#: pydantic-core only: Python's ``re`` has no ``\p{...}``): controls and format characters (Cc,
+#: Cf), white space and separators (Z: Zs, Zl, Zp), combining marks (Mn, Me: a lone one has no
+#: base to sit on), default-ignorable code points (soft hyphen, variation selectors, tag
+#: characters, the Hangul fillers U+115F U+1160 U+3164 U+FFA0, ...), and the blank fillers that
+#: are none of these: U+2800 BRAILLE PATTERN BLANK, U+1D159 MUSICAL SYMBOL NULL NOTEHEAD.
+INVISIBLE = (
+    r"\p{Cc}\p{Cf}\p{Z}\p{Mn}\p{Me}\p{Default_Ignorable_Code_Point}"
+    r"\u115f\u1160\u2800\u3164\uffa0\U0001D159"
 )
+#: Text as the models take it: at least one visible character (one not in :data:`INVISIBLE`), no
+#: white space at either end, no :data:`TEXT_FORBIDDEN` character anywhere. Written for the Rust
+#: regex engine of pydantic-core (no look-around; the check stays in Rust, at Rust's speed): the
+#: first character is neither white space nor forbidden, a visible one follows (or is it), the
+#: last is neither white space nor forbidden, and every character between is allowed.
+#:
+#: This is stricter than the ``pattern`` of the published JSON Schemas
+#: (``field_types.TEXT_PATTERN``), which must stay portable (ECMA-262 and Python, no ``\p{...}``)
+#: and only rejects blank or zero-width-only text and white space at an end: a text of only
+#: U+3164 or U+00AD, or with ESC or U+202E in it, passes that pattern and fails this rule.
+#: :mod:`dazhou_reforms.read.model_errors` says which part of the rule a text fails.
+TEXT_RULE = (
+    rf"^(?:[^{WHITE_SPACE}{TEXT_FORBIDDEN}][^{TEXT_FORBIDDEN}]*)?[^{INVISIBLE}]"
+    rf"(?:[^{TEXT_FORBIDDEN}]*[^{WHITE_SPACE}{TEXT_FORBIDDEN}])?$"
+)
+#: The characters an article text (a source's ``text``, many lines) may not hold: those of
+#: :data:`TEXT_FORBIDDEN` but the newline.
+ARTICLE_FORBIDDEN = r"\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069"
+#: An article text: a visible character, no :data:`ARTICLE_FORBIDDEN` character. Like
+#: :data:`TEXT_RULE`, the models' alone: the published JSON Schema of ``sources.text`` has no pattern.
+ARTICLE_RULE = rf"^[^{ARTICLE_FORBIDDEN}]*[^{INVISIBLE}][^{ARTICLE_FORBIDDEN}]*$"
+#: Text of white space and zero-width characters only (see :data:`ZERO_WIDTH`).
 TEXT_INVISIBLE = re.compile(rf"[{WHITE_SPACE}{ZERO_WIDTH}]*")
+#: A character that shows something, as pydantic-core sees it (run with ``regex_engine="rust-regex"``).
+VISIBLE_CHARACTER = rf"[^{INVISIBLE}]"
 
 T = TypeVar("T")
 #: An immutable list: written as a JSON array or TOML list, held as a tuple, so that records can be
@@ -125,7 +160,7 @@ class Source(Record):
     authors_en: Annotated[Items[Text], Field(min_length=1)]
     language: Annotated[str, Field(pattern=r"^zh-Hans$")]
     place_code: PlaceCode
-    text: Annotated[str, Field(min_length=1)]
+    text: Annotated[str, Field(min_length=1, pattern=ARTICLE_RULE)]
     text_sha256: Annotated[str, Field(pattern=SHA256_PATTERN)]
     evidence: EvidenceList
 
