@@ -81,7 +81,9 @@ def _column_doc(column: Column) -> str:
 
 def field_table(struct: Struct) -> list[str]:
     lines = ["| field | type | description |", "|---|---|---|"]
-    lines += [f"| `{c.name}` | `{type_label(c.type, c.nullable)}` | {_column_doc(c)} |" for c in struct.columns]
+    lines += [
+        f"| `{c.name}` | `{type_label(c.type, c.nullable)}` | {_column_doc(c)} |" for c in struct.columns
+    ]
     return lines
 
 
