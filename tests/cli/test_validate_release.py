@@ -83,3 +83,36 @@ def test_a_fifo_listed_in_the_release_is_reported_not_read(copy: Path) -> None:
         "FAILED: 1 cannot be read (reforms.jsonl: it is a FIFO (named pipe), not a regular file)\n"
     )
     assert "Traceback" not in done.stderr and done.returncode != 0
+
+
+@pytest.mark.slow
+def test_a_large_release_table_is_streamed_not_held(copy: Path) -> None:
+    """A release table of ~50 MB: validate reads it a line at a time (peak RSS well under its size)."""
+    source = (copy / "reforms.jsonl").read_bytes().splitlines()
+    written = number = 0
+    with (copy / "reforms.jsonl").open("wb") as out:
+        while written < 52_000_000:  # under the reader's 64 MiB cap on a release file
+            line = source[number % len(source)].replace(b'{"id":"', f'{{"id":"r{number}-'.encode(), 1)
+            written += out.write(line + b"\n")
+            number += 1
+    import hashlib
+
+    lines = [
+        f"{hashlib.sha256(path.read_bytes()).hexdigest()}  {path.name}\n"
+        for path in sorted(copy.iterdir())
+        if path.name != "SHA256SUMS"
+    ]
+    (copy / "SHA256SUMS").write_text("".join(lines), encoding="utf-8")
+    code = (
+        "import resource, subprocess, sys\n"
+        "done = subprocess.run(sys.argv[1:], capture_output=True)\n"
+        "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    )
+    command = [sys.executable, "-m", "dazhou_reforms", "validate", "metrics.jsonl", "--release", str(copy)]
+    result = subprocess.run(
+        [sys.executable, "-c", code, *command], capture_output=True, text=True, timeout=60
+    )
+    status, peak_kib = map(int, result.stdout.split())
+    assert status == 1  # the fixture's duplicate id, nothing else
+    assert (copy / "reforms.jsonl").stat().st_size > 50_000_000
+    assert peak_kib < 100 * 1024, peak_kib

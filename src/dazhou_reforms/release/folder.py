@@ -22,6 +22,7 @@ Only the standard library is imported here: the loaders use this module on ``imp
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import re
@@ -43,6 +44,8 @@ _SUM_LINE = re.compile(r"^([0-9a-f]{64})  (\S.*)$")
 MAX_SUMS_BYTES = 1 << 20
 #: Largest file of a release read or hashed: the tables of this dataset are under 100 kB each.
 MAX_FILE_BYTES = 64 << 20
+#: Longest line of a release table read: a record of this dataset is a few kB.
+MAX_LINE_BYTES = 16 << 20
 #: The fields that identify a row: vocabulary entries by vocabulary and code, all others by id.
 KEY_FIELDS: dict[str, tuple[str, ...]] = {"vocabularies": ("vocabulary", "code")}
 ID_FIELDS = ("id",)
@@ -321,12 +324,48 @@ class Release:
             )
         return data
 
+    def verify(self, name: str) -> None:
+        """ReleaseError unless the file ``name`` matches its SHA256SUMS entry (read in pieces)."""
+        sums = self.sums()[0]
+        if name not in sums:
+            raise ReleaseError(f"{self.path_of(name)}: not listed in {SUMS_NAME}")
+        try:
+            digest = self._digest(name)
+        except ReleaseError as error:
+            raise ReleaseError(f"{self.path_of(name)}: cannot read: {error}") from None
+        if digest != sums[name]:
+            raise ReleaseError(
+                f"{self.path_of(name)}: does not match its SHA-256 in {SUMS_NAME}; the release "
+                "was changed after it was built: rebuild it or restore the file"
+            )
+
     def lines(self, table: str, verify: bool = True) -> Iterator[tuple[int, bytes]]:
-        """(line number, bytes) of every non-blank line of ``<table>.jsonl``."""
-        data = self.read_file(f"{table}.jsonl", verify)
-        for number, line in enumerate(data.split(b"\n"), start=1):
-            if line.strip():
-                yield number, line
+        """(line number, bytes without the LF) of every non-blank line of ``<table>.jsonl``, streamed:
+        memory holds one line (at most :data:`MAX_LINE_BYTES`); with ``verify`` the file is checked
+        against SHA256SUMS first."""
+        name = f"{table}.jsonl"
+        path = self.path_of(name)
+        if verify:
+            self.verify(name)
+        total = 0
+        try:
+            with self._open(name) as raw:
+                stream: IO[bytes] = raw
+                if isinstance(raw, io.RawIOBase):  # unbuffered: readline would read a byte at a time
+                    stream = io.BufferedReader(raw, 1 << 20)
+                number = 0
+                while line := stream.readline(MAX_LINE_BYTES + 1):
+                    number += 1
+                    total += len(line)
+                    if total > MAX_FILE_BYTES:
+                        raise ReleaseError(f"{path}: cannot read: more than {MAX_FILE_BYTES:,} bytes")
+                    if len(line) > MAX_LINE_BYTES:
+                        raise ReleaseError(f"{path}:{number}: a line of more than {MAX_LINE_BYTES:,} bytes")
+                    body = line[:-1] if line.endswith(b"\n") else line
+                    if body.strip():
+                        yield number, body
+        except OSError as error:
+            raise ReleaseError(f"{path}: cannot read: {_reason(error)}") from None
 
     def rows(self, table: str, verify: bool = True) -> list[dict[str, Any]]:
         """The rows of ``<table>.jsonl``, as JSON objects, in file order (invariants checked)."""
