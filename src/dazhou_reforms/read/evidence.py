@@ -47,6 +47,21 @@ def resolve_evidence(
         ]
 
     source_id = entry.get("source_id")
+    if source_id is not None and not isinstance(source_id, str):  # a table, an array, a number, a date
+        at = f"{path}.source_id"
+        wrong = codes.WRONG_TYPE.problem(
+            f"`{at}` must be text: the id of a source",
+            origin.file,
+            origin.line_of(at),
+            record_id=record_id,
+            path=at,
+            expected="string",
+            found=shorten(source_id),
+            hint="write the id of the source in quotes (one of: " + ", ".join(sorted(texts)) + ")"
+            if texts
+            else "write the id of the source in quotes",
+        )
+        return entry, [wrong]
     if source_id is None:
         if len(texts) != 1:
             return entry, problem(
