@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
+import tempfile
+import time
 import tomllib
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -399,3 +405,84 @@ def write_release_folder() -> Callable[..., Path]:
     """``write_release_folder(folder, tables, extra={})``: ``folder`` with ``<table>.jsonl`` for every
     table (canonical JSON Lines, rows sorted by id), the ``extra`` files and ``SHA256SUMS`` of them all."""
     return _write_release
+
+
+# --- hostile inputs: the command in a fresh process, its time and memory measured ---------------------
+
+
+@dataclass(frozen=True)
+class BoundedRun:
+    """What one ``python -m dazhou_reforms`` process did: its exit code, output, wall time and peak
+    resident memory (``ru_maxrss`` of that one child, from ``os.wait4``)."""
+
+    exit_code: int
+    stdout: str
+    stderr: str
+    seconds: float
+    peak_rss_mb: float
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
+
+
+#: The address space a measured child may take at most: a safety net so that a regression fails its
+#: test instead of exhausting the machine (the tests assert far lower peaks).
+CHILD_ADDRESS_SPACE = 6 * 1024**3
+
+#: Runs the command given in its arguments and writes its peak RSS (kB) to the file $PEAK_RSS_FILE.
+#: The measured process must be a child of this small process, not of pytest: on Linux a process
+#: starts with the peak RSS of the process it was forked from (that of pytest, some 200 MB).
+_MEASURE = """
+import os, resource, subprocess, sys
+limit = int(os.environ["ADDRESS_SPACE"])
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+child = subprocess.Popen(sys.argv[1:], stdin=subprocess.DEVNULL)
+_, status, usage = os.wait4(child.pid, 0)
+child.returncode = os.waitstatus_to_exitcode(status)
+with open(os.environ["PEAK_RSS_FILE"], "w") as out:
+    out.write(str(usage.ru_maxrss))
+sys.exit(child.returncode if child.returncode >= 0 else 128 - child.returncode)
+"""
+
+
+def _run_bounded(args: Sequence[str], cwd: Path | None = None, timeout: float = 30.0) -> BoundedRun:
+    import dazhou_reforms
+
+    src = str(Path(dazhou_reforms.__file__).parents[1])  # the package under test, wherever it is
+    with tempfile.TemporaryDirectory() as folder:
+        peak = Path(folder) / "peak-rss"
+        env = {
+            **os.environ,
+            "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
+            "PEAK_RSS_FILE": str(peak),
+            "ADDRESS_SPACE": str(CHILD_ADDRESS_SPACE),
+        }
+        command = [sys.executable, "-c", _MEASURE, sys.executable, "-m", "dazhou_reforms", *args]
+        start = time.monotonic()
+        process = subprocess.Popen(
+            command, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, 9)  # the command and its measuring parent
+            process.communicate()
+            pytest.fail(f"dazhou-reforms {' '.join(args)} did not finish within {timeout} s")
+        seconds = time.monotonic() - start
+        assert peak.exists(), stderr.decode("utf-8", "replace")
+        return BoundedRun(
+            process.returncode,
+            stdout.decode("utf-8", "replace"),
+            stderr.decode("utf-8", "replace"),
+            seconds,
+            int(peak.read_text()) / 1024,  # kilobytes on Linux
+        )
+
+
+@pytest.fixture(scope="session")
+def run_bounded() -> Callable[..., BoundedRun]:
+    """``run_bounded(args, cwd=None, timeout=30.0)``: ``python -m dazhou_reforms *args`` in a fresh
+    process (the package under test, address space capped as a safety net), its peak RSS measured;
+    the test fails if it runs longer than ``timeout`` seconds. Returns a :class:`BoundedRun`."""
+    return _run_bounded

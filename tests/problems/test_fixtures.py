@@ -115,7 +115,6 @@ def test_every_fixture_is_named_after_the_registered_code_it_provokes() -> None:
 
 #: Registered codes no fixture provokes yet, and why.
 WITHOUT_FIXTURE = {
-    "unreadable": "a broken --release also reports its references unresolved; root reads any file",
     "internal-error": "needs a bug of the validator",
     "missing-file": "a source TOML without its .txt also reports the text fields missing",
 }

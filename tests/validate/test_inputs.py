@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -202,9 +203,31 @@ def test_an_unreadable_file_exits_2(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         raise PermissionError(13, "Permission denied")
 
     monkeypatch.setattr(Path, "open", refuse)
+    monkeypatch.setattr(os, "open", refuse)  # we run as root: a permission denied has to be made
     outcome = validate_paths([path], Options(use_release=False))
     assert [p.code for p in outcome.problems] == ["unreadable"]
+    assert "Permission denied" in outcome.problems[0].message
     assert outcome.exit_code == 2
+
+
+def test_paths_without_read_permission_are_reported_in_the_chosen_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """click does not refuse them (a usage error would print no JSON): validate reports each."""
+    (tmp_path / "metrics.jsonl").write_text("{}\n", encoding="utf-8")
+    (tmp_path / "sources.jsonl").mkdir()
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(os, "access", lambda *args, **kwargs: False)  # root may read anything
+    result = CliRunner().invoke(
+        validate,
+        ["metrics.jsonl", "--source", "sources.jsonl", "--release", "metrics.jsonl", "--format", "json"],
+    )
+    assert result.exit_code == 2
+    report = json.loads(result.output)
+    assert [(p["code"], p["file"]) for p in report["input_errors"]] == [
+        ("unreadable", "metrics.jsonl"),  # --release: a file, not a folder
+        ("unreadable", "sources.jsonl"),  # --source: a folder, not a file
+    ]
 
 
 def test_validate_writes_nothing(tmp_path: Path, make_tree: Callable[..., Path]) -> None:

@@ -23,8 +23,10 @@ from dazhou_reforms.check.ids import check_unique_ids
 from dazhou_reforms.check.references import check_parent_cycles, check_records
 from dazhou_reforms.check.reporter import Origins, Reporter, Resolve, Tables
 from dazhou_reforms.check.vocabularies import check_vocabularies
+from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.origins import Origin
-from dazhou_reforms.problems.problem import Problem
+from dazhou_reforms.problems.problem import Problem, shorten
+from dazhou_reforms.read.raw_files import tree_name
 from dazhou_reforms.read.toml_tree import RawDataset, read_raw
 
 
@@ -54,7 +56,18 @@ def check_dataset(
 def read_and_check(root: Path) -> RawDataset:
     """Read the raw/ tree ``root`` and run every collection check; ``problems`` holds everything found."""
     dataset = read_raw(root)
-    dataset.problems.extend(
-        check_dataset(dataset.tables, dataset.origins, dataset.vocabulary_files, dataset.invalid_ids)
-    )
+    if not (dataset.origins or dataset.invalid_ids or dataset.vocabulary_files):
+        return dataset  # nothing could be read (its problems say why): no vocabulary to miss either
+    try:
+        dataset.problems.extend(
+            check_dataset(
+                dataset.tables,
+                dataset.origins,
+                dataset.expected_vocabulary_files(),  # a release needs every vocabulary's file
+                dataset.invalid_ids,
+            )
+        )
+    except Exception as error:  # the last line of defence: a problem, never a traceback
+        message = f"the checks failed: {type(error).__name__}: {shorten(str(error), 120)}"
+        dataset.problems.append(codes.INTERNAL_ERROR.problem(message, tree_name(root, root)))
     return dataset

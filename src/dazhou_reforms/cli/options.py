@@ -16,7 +16,7 @@ EXIT_BAD_DATA = 1
 raw_dir_option = click.option(
     "--raw",
     "raw_dir",
-    type=click.Path(path_type=Path),
+    type=click.Path(path_type=Path, readable=False),  # the reader reports what cannot be read
     default=Path("raw"),
     show_default=True,
     help="The raw/ tree of hand-written records.",

@@ -15,9 +15,13 @@ from dazhou_reforms.read.jsonl_lines import MAX_RECORD_SIZE
 from dazhou_reforms.schema.models import TABLES
 from dazhou_reforms.validate.engine import MAX_ERRORS
 
+#: Paths are not checked by click: validate reports a missing or unreadable path (a FIFO, a folder
+#: for a file, a file without read permission) as a problem in the chosen --format, exit 2.
+PATH = click.Path(path_type=Path, readable=False)
+
 
 @click.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=PATH)
 @click.option(
     "--format",
     "output_format",
@@ -47,7 +51,7 @@ from dazhou_reforms.validate.engine import MAX_ERRORS
 )
 @click.option(
     "--release",
-    type=click.Path(path_type=Path, file_okay=False),
+    type=PATH,
     help="Release folder (e.g. build/1.0.0) whose ids and sources the records may use. "
     "Default: the newest release shipped with the package.",
 )
@@ -56,7 +60,7 @@ from dazhou_reforms.validate.engine import MAX_ERRORS
     "--source",
     "sources",
     multiple=True,
-    type=click.Path(path_type=Path, dir_okay=False),
+    type=PATH,
     help="A source (raw <id>.toml with its .txt, or sources.jsonl) whose text evidence quotes. Repeatable.",
 )
 def validate(

@@ -147,7 +147,7 @@ RECORD_TOO_LARGE = define(
 FILE_TOO_LARGE = define(
     "file-too-large",
     "parse",
-    "a .json file larger than the maximum record size: use JSON Lines",
+    "a file over its format's cap: .json the maximum record size, TOML 1 MiB, source text 16 MiB",
     hint="write large sets of records as JSON Lines (.jsonl): one record per line, streamed",
 )
 NOT_AN_OBJECT = define(

@@ -77,6 +77,8 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
     """The bytes of the regular file at ``path``; :class:`FileTooLarge` past ``limit`` bytes (at most
     ``limit + 1`` bytes are ever read)."""
     with open_regular(path, buffering=0) as stream:
+        if os.fstat(stream.fileno()).st_size > limit:  # said by the file system: no need to read
+            raise FileTooLarge(limit)
         data = read_at_most(stream, limit + 1)
     if len(data) > limit:
         raise FileTooLarge(limit)
@@ -90,3 +92,17 @@ def read_at_most(stream: BinaryIO, size: int) -> bytes:
         pieces.append(piece)
         size -= len(piece)
     return b"".join(pieces)
+
+
+def why_unreadable(path: str | os.PathLike[str], error: OSError) -> str:
+    """Why ``path`` could not be read, in words for a problem's message: what the path is (a FIFO,
+    a dangling symbolic link, a symlink loop), else the system's message for ``error``."""
+    if isinstance(error, NotARegularFile):
+        return str(error.strerror)
+    if error.errno == errno.ELOOP:
+        return "too many levels of symbolic links (a symlink loop, or a chain too long to follow)"
+    if error.errno == errno.ENOENT and os.path.islink(path):
+        return "it is a symbolic link to a file that does not exist (a dangling link)"
+    if error.errno == errno.EISDIR:
+        return "it is a directory, not a regular file"
+    return str(error.strerror or error)

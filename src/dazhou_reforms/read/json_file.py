@@ -22,6 +22,7 @@ from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem
 from dazhou_reforms.read import strict_json
+from dazhou_reforms.read.files import FileTooLarge, read_bounded
 from dazhou_reforms.read.jsonl_lines import MAX_RECORD_SIZE, LineTooLong, open_lines, read_lines
 from dazhou_reforms.read.model_errors import validate_record
 from dazhou_reforms.read.text import BOM, decode_utf8, wide_encoding
@@ -254,20 +255,11 @@ def validate_json(
     """Validate a ``.json`` file: one record (an object) or an array of records, read whole."""
     counts = FileCounts()
     careful = CarefulPath(TABLES[table], table, display, pool, report, counts, max_size)
-    size = path.stat().st_size
-    if size > max_size:
-        report(
-            [
-                codes.FILE_TOO_LARGE.problem(
-                    f"a .json file is read whole; this one has {size:,} bytes",
-                    display,
-                    expected=f"at most {max_size:,} bytes",
-                    found=f"{size:,} bytes",
-                )
-            ]
-        )
+    try:
+        data = read_bounded(path, max_size)  # a regular file only; at most max_size + 1 bytes read
+    except FileTooLarge:
+        report([_too_large(path, display, max_size)])
         return counts
-    data = path.read_bytes()
     if data.startswith(BOM):
         _, bom = decode_utf8(data, display, normalize_newlines=False)
         report([bom] if bom else [])
@@ -316,6 +308,19 @@ def validate_json(
     return counts
 
 
+def _too_large(path: Path, display: str, max_size: int) -> Problem:
+    """A .json file found larger than ``max_size`` by reading it: its size if the file says one
+    (a device or a growing file does not)."""
+    size = os.stat(path).st_size
+    said = f"{size:,} bytes" if size > max_size else f"more than {max_size:,} bytes"
+    return codes.FILE_TOO_LARGE.problem(
+        f"a .json file is read whole; this one has {said}",
+        display,
+        expected=f"at most {max_size:,} bytes",
+        found=said,
+    )
+
+
 def _line_starts(text: str) -> list[int]:
     starts = [0]
     index = text.find("\n")
@@ -347,12 +352,10 @@ def stream_ids(path: Path, fmt: str, max_size: int = MAX_RECORD_SIZE) -> Iterato
     from pydantic_core import from_json
 
     if fmt == "json":
-        if os.path.getsize(path) > max_size:
-            return
         try:
-            text = path.read_bytes().removeprefix(BOM).decode("utf-8")
+            text = read_bounded(path, max_size).removeprefix(BOM).decode("utf-8")
             parsed = strict_json.parse(text)
-        except (ValueError, UnicodeDecodeError):
+        except (OSError, FileTooLarge, ValueError):  # reported when the file was validated
             return
         starts = _line_starts(text)
         records = parsed.value if isinstance(parsed.value, list) else [parsed.value]

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from dazhou_reforms.read.files import open_regular
+
 #: The documented default maximum size of one record (one line), in bytes.
 MAX_RECORD_SIZE = 16 * 1024 * 1024
 CHUNK_SIZE = 1024 * 1024
@@ -27,8 +29,10 @@ class LineTooLong:
 
 
 def open_lines(path: Path) -> BinaryIO:
-    """``path`` opened for :func:`read_lines`: binary, with a buffer of ``CHUNK_SIZE``."""
-    return path.open("rb", buffering=CHUNK_SIZE)
+    """``path`` opened for :func:`read_lines`: binary, with a buffer of ``CHUNK_SIZE``; only a regular
+    file (:func:`~dazhou_reforms.read.files.open_regular`: a FIFO, a device or a directory is an
+    OSError, never read)."""
+    return open_regular(path, buffering=CHUNK_SIZE)
 
 
 def read_lines(

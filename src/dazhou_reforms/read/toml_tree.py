@@ -23,9 +23,8 @@ What a curator may leave out, the reader derives (and checks, when given):
 from __future__ import annotations
 
 import hashlib
-import re
-import sys
-import tomllib
+import math
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -35,8 +34,19 @@ from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten
 from dazhou_reforms.read.evidence import resolve_all_evidence
+from dazhou_reforms.read.files import FileTooLarge, read_bounded
 from dazhou_reforms.read.model_errors import validate_record
-from dazhou_reforms.read.strict_json import MAX_DEPTH, MAX_NUMBER_LENGTH
+from dazhou_reforms.read.raw_files import (
+    LIST_HINT,
+    MAX_SOURCE_TEXT_SIZE,
+    internal_error,
+    not_a_folder,
+    read_toml,
+    toml_entries,
+    too_large,
+    tree_name,
+    unreadable,
+)
 from dazhou_reforms.read.text import decode_utf8
 from dazhou_reforms.schema.models import ID_TABLES, TABLES, Model, Section, Source
 from dazhou_reforms.schema.units import StatedQuantityError, parse_stated, standard_for
@@ -54,69 +64,16 @@ class RawDataset:
     #: ids of records that failed the schema: references to them are not reported again.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
 
+    #: How problems name the tree's vocabularies folder (``raw/vocabularies``).
+    vocabulary_dir: str = "raw/vocabularies"
+
+    def expected_vocabulary_files(self) -> dict[str, Origin]:
+        """Every vocabulary's file: the one read, else where it should be (a build needs them all)."""
+        wanted = {name: Origin(f"{self.vocabulary_dir}/{name}.toml") for name in VOCABULARIES}
+        return {**wanted, **self.vocabulary_files}
+
     def source_texts(self) -> dict[str, str]:
         return {record.id: record.text for record in self.tables["sources"] if isinstance(record, Source)}
-
-
-def read_toml(
-    path: Path, root: Path, display: str | None = None
-) -> tuple[dict[str, Any] | None, Origin, list[Problem]]:
-    """Read one TOML file; problems name it ``display``, or its path from ``root``'s parent."""
-    if display is not None:
-        file = display
-    else:
-        file = path.relative_to(root.parent).as_posix() if root.parent in path.parents else str(path)
-    text, problem = decode_utf8(path.read_bytes(), file)
-    origin = Origin(file, text=text or "")
-    if problem is not None:
-        return None, origin, [problem]
-    assert text is not None
-    try:
-        return tomllib.loads(text), origin, []
-    except RecursionError:  # tomllib's parser recurses once per level of nesting
-        line, column = _line_and_column(text, _DEEP)
-        problem = codes.TOO_DEEP.problem(
-            "arrays or tables are nested too deeply to read",
-            file,
-            line,
-            column,
-            hint="records are at most a few levels deep: check the brackets",
-        )
-        return None, origin, [problem]
-    except tomllib.TOMLDecodeError as error:
-        position = re.search(r"\(at line ([0-9]+), column ([0-9]+)\)", str(error))
-        line = int(position.group(1)) if position else None
-        column = int(position.group(2)) if position else None
-        message = str(error).split(" (at ")[0]
-        return (
-            None,
-            origin,
-            [codes.TOML_SYNTAX.problem(f"TOML syntax error: {message}", file, line, column)],
-        )
-    except ValueError:  # an integer too long for int() (Python refuses more than 4,300 digits)
-        line, column = _line_and_column(text, _LONG_NUMBER)
-        problem = codes.NUMBER_TOO_LONG.problem(
-            f"an integer too long to read (more than {sys.get_int_max_str_digits():,} digits)",
-            file,
-            line,
-            column,
-            hint="write the figure as an ordinary number",
-        )
-        return None, origin, [problem]
-
-
-#: More openings of arrays or inline tables in a row than records ever need.
-_DEEP = re.compile(rf"(?:[\[{{][ \t\r\n]*){{{MAX_DEPTH + 1}}}")
-_LONG_NUMBER = re.compile(rf"[+-]?[0-9][0-9_]{{{MAX_NUMBER_LENGTH},}}")
-
-
-def _line_and_column(text: str, pattern: re.Pattern[str]) -> tuple[int | None, int | None]:
-    """Line and column (from 1) of the first match of ``pattern`` in ``text``, if any."""
-    found = pattern.search(text)
-    if found is None:
-        return None, None
-    start = found.start()
-    return text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start)
 
 
 #: What the reader fills in: not reported missing when it could not (its inputs are reported).
@@ -133,12 +90,18 @@ def derive_metric_fields(data: dict[str, Any]) -> bool:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or unit not in VOCABULARIES["unit"]:
         return False
     try:
+        number = float(value)  # an integer of 400 digits does not fit a float
+    except OverflowError:
+        return False
+    if not math.isfinite(number):  # TOML has nan and inf: the schema reports them
+        return False
+    try:
         stated = (
             parse_stated(data["value_as_stated"]) if isinstance(data.get("value_as_stated"), str) else None
         )
     except StatedQuantityError:
         stated = None
-    standard_value, standard_unit = standard_for(float(value), unit, stated)
+    standard_value, standard_unit = standard_for(number, unit, stated)
     data.setdefault("value_standard", standard_value)
     data.setdefault("unit_standard", standard_unit)
     return True
@@ -181,7 +144,7 @@ def read_record_file(
         )
     text = None
     if table == "sources":
-        problems.extend(_attach_source_text(data, path, origin))
+        problems.extend(_attach_source_text(data, path, origin, record_id))
         if isinstance(data.get("text"), str) and record_id:
             text = data["text"]
             texts = {**texts, record_id: text}
@@ -191,15 +154,16 @@ def read_record_file(
     underived = {f"{entry}{name}" for entry in unquoted for name in EVIDENCE_DERIVED}
     if table == "metrics" and not derive_metric_fields(data):
         underived.update(METRIC_DERIVED)
-    if table == "sections":  # the end is set once every section is read
-        for name, value in (("source_id", _first_source(data, texts)), ("start", _first_start(data))):
-            if value is None:  # its first evidence entry is unresolved: that entry's problem is reported
+    if table == "sections":
+        derived = {"source_id": _first_source(data, texts), "start": _first_start(data), "end": 0}
+        for name, value in derived.items():  # the end is set once every section is read
+            if value is None:
                 underived.add(name)
             else:
                 data.setdefault(name, value)
-        data.setdefault("end", 0)
     record, schema_problems = validate_record(model, data, origin)
-    unresolved = tuple(p.path.removesuffix("quote") for p in evidence_problems if p.path)
+    # an evidence entry that could not be resolved: its problem says why, the schema's would repeat it
+    unresolved = tuple(_entry_prefix(p.path) for p in evidence_problems if p.path)
     problems.extend(
         p
         for p in schema_problems
@@ -218,7 +182,12 @@ class RawReader:
         self.dataset = RawDataset()
 
     def record_file(self, table: str, path: Path, root: Path, display: str | None = None) -> None:
-        read = read_record_file(table, path, root, self.texts, display)
+        try:
+            read = read_record_file(table, path, root, self.texts, display)
+        except Exception as error:  # a failure of the reader is this file's problem, not the tree's
+            file = display if display is not None else tree_name(path, root)
+            self.dataset.problems.append(internal_error(file, error))
+            return
         dataset = self.dataset
         dataset.problems.extend(read.problems)
         if read.text is not None and read.record_id is not None:
@@ -230,12 +199,15 @@ class RawReader:
         elif read.record_id is not None:
             dataset.invalid_ids.setdefault(table, set()).add(read.record_id)
 
-    def table_dir(self, table: str, directory: Path, root: Path) -> None:
-        for path in sorted(directory.glob("*.toml")):
+    def table_dir(self, table: str, directory: Path, root: Path) -> int:
+        """Read every ``*.toml`` entry of ``directory``; how many there are (unreadable ones too)."""
+        paths = toml_entries(directory, root, self.dataset.problems)
+        for path in paths:
             self.record_file(table, path, root)
+        return len(paths)
 
-    def vocabulary_dir(self, directory: Path, root: Path) -> None:
-        read_vocabulary_files(directory, root, self.dataset)
+    def vocabulary_dir(self, directory: Path, root: Path) -> int:
+        return read_vocabulary_files(directory, root, self.dataset)
 
     def finish(self) -> RawDataset:
         """The dataset, its sections' ends set (see :func:`finish_sections`)."""
@@ -243,43 +215,66 @@ class RawReader:
         return self.dataset
 
 
-def _first_source(data: dict[str, Any], texts: Mapping[str, str]) -> Any:
+def _entry_prefix(path: str) -> str:
+    """The evidence entry a problem's field path is in: ``evidence[0].`` of ``evidence[0].quote``."""
+    return path[: path.rindex("]") + 1] + "." if "]" in path else path
+
+
+def _first_source(data: dict[str, Any], texts: Mapping[str, str]) -> str | None:
+    """A section's source: its first evidence's (None when that is not a string: it is reported)."""
     evidence = data.get("evidence")
     if isinstance(evidence, list) and evidence and isinstance(evidence[0], dict):
-        return evidence[0].get("source_id")
+        found = evidence[0].get("source_id")
+        return found if isinstance(found, str) else None
     return next(iter(texts), None)
 
 
-def _first_start(data: dict[str, Any]) -> Any:
+def _first_start(data: dict[str, Any]) -> int | None:
+    """A section's start: its first evidence's (None when that is not an integer: it is reported)."""
     evidence = data.get("evidence")
     if isinstance(evidence, list) and evidence and isinstance(evidence[0], dict):
-        return evidence[0].get("start", 0)
+        found = evidence[0].get("start", 0)
+        return found if isinstance(found, int) and not isinstance(found, bool) else None
     return 0
 
 
-def _attach_source_text(data: dict[str, Any], path: Path, origin: Origin) -> list[Problem]:
+def _attach_source_text(
+    data: dict[str, Any], path: Path, origin: Origin, record_id: str | None
+) -> list[Problem]:
+    """Read the source's ``<id>.txt`` (at most :data:`MAX_SOURCE_TEXT_SIZE` bytes, a regular file)."""
     text_path = path.with_suffix(".txt")
+    named = origin.file.endswith(path.suffix) and path.suffix
+    text_file = origin.file[: -len(path.suffix)] + ".txt" if named else text_path.as_posix()
     if "text" in data:
         return [
             codes.UNKNOWN_FIELD.problem(
                 "keep the article text in its .txt file, not in the TOML",
                 origin.file,
                 origin.line_of("text"),
-                record_id=data.get("id"),
+                record_id=record_id,
                 path="text",
                 hint=f"move it to {text_path.name}",
             )
         ]
-    if not text_path.exists():
+    try:
+        data_bytes = read_bounded(text_path, MAX_SOURCE_TEXT_SIZE)
+    except FileNotFoundError as error:
+        if os.path.islink(text_path):  # a dangling link is there, and unreadable
+            return [unreadable(text_file, error, text_path)]
         return [
             codes.MISSING_FILE.problem(
                 f"the source text {text_path.name} is missing",
                 origin.file,
-                record_id=data.get("id"),
+                record_id=record_id,
                 hint=f"save the article text as {text_path.name} beside the TOML",
             )
         ]
-    text, problem = decode_utf8(text_path.read_bytes(), text_path.as_posix())
+    except OSError as error:
+        return [unreadable(text_file, error, text_path)]
+    except FileTooLarge:
+        hint = "an article's text is at most 16 MiB: is this the right file?"
+        return [too_large(text_file, MAX_SOURCE_TEXT_SIZE, "a source text", hint)]
+    text, problem = decode_utf8(data_bytes, text_file)
     if problem is not None:
         return [problem]
     assert text is not None
@@ -303,36 +298,62 @@ def finish_sections(dataset: RawDataset, texts: Mapping[str, str] | None = None)
     dataset.tables["sections"] = list(finished)
 
 
-def read_vocabulary_files(directory: Path, root: Path, dataset: RawDataset) -> None:
+def read_vocabulary_files(directory: Path, root: Path, dataset: RawDataset) -> int:
+    """Read the vocabulary files of ``directory`` into ``dataset``; how many entries it has."""
+    paths = toml_entries(directory, root, dataset.problems)
+    for path in paths:
+        try:
+            _vocabulary_file(path, root, dataset)
+        except Exception as error:  # a failure of the reader is this file's problem, not the tree's
+            dataset.problems.append(internal_error(tree_name(path, root), error))
+    return len(paths)
+
+
+def _vocabulary_file(path: Path, root: Path, dataset: RawDataset) -> None:
     model = TABLES["vocabularies"]
-    for path in sorted(directory.glob("*.toml")):
-        data, origin, problems = read_toml(path, root)
-        dataset.problems.extend(problems)
-        if data is None:
-            continue
-        dataset.vocabulary_files[path.stem] = origin
-        entries = data.get("entries")
-        if not isinstance(entries, list):
+    data, origin, problems = read_toml(path, root)
+    dataset.problems.extend(problems)
+    if data is None:
+        return
+    dataset.vocabulary_files[path.stem] = origin
+    entries = data.get("entries")
+    if not isinstance(entries, list):
+        code = codes.MISSING_FIELD if entries is None else codes.WRONG_TYPE
+        dataset.problems.append(
+            code.problem(
+                "a vocabulary file needs [[entries]]",
+                origin.file,
+                origin.line_of("entries"),
+                path="entries",
+                expected="[[entries]] tables" if entries is not None else None,
+                found=shorten(entries) if entries is not None else None,
+                hint="add [[entries]] tables with code, label_en, label_zh, definition_en",
+            )
+        )
+        return
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, dict):
             dataset.problems.append(
-                codes.MISSING_FIELD.problem(
-                    "a vocabulary file needs [[entries]]",
+                codes.WRONG_TYPE.problem(
+                    f"`entries[{index}]` must be a table of code, label_en, label_zh, definition_en",
                     origin.file,
-                    path="entries",
-                    hint="add [[entries]] tables with code, label_en, label_zh, definition_en",
+                    origin.line_of("entries"),
+                    path=f"entries[{index}]",
+                    expected="a table ([[entries]])",
+                    found=shorten(entry),
+                    hint="write each entry as an [[entries]] table",
                 )
             )
             continue
-        for index, entry in enumerate(entries):
-            if isinstance(entry, dict):
-                entry = {"vocabulary": path.stem, **entry}
-                if isinstance(entry.get("code"), int) and not isinstance(entry.get("code"), bool):
-                    entry["code"] = str(entry["code"])
-            record, found = validate_record(model, entry, origin)
-            dataset.problems.extend(
-                p if p.path is None else replace(p, path=f"entries[{index}].{p.path}") for p in found
-            )
-            if record is not None:
-                dataset.tables["vocabularies"].append(record)
+        entry = {"vocabulary": path.stem, **entry}
+        if isinstance(entry.get("code"), int) and not isinstance(entry.get("code"), bool):
+            entry["code"] = str(entry["code"])
+        record, found = validate_record(model, entry, origin)
+        dataset.problems.extend(
+            p if p.path is None else replace(p, path=f"entries[{index}].{p.path}") for p in found
+        )
+        if record is not None:
+            dataset.tables["vocabularies"].append(record)
 
 
 def read_raw(root: Path, texts: Mapping[str, str] | None = None) -> RawDataset:
@@ -340,21 +361,42 @@ def read_raw(root: Path, texts: Mapping[str, str] | None = None) -> RawDataset:
 
     ``texts`` (source id -> text) are source texts from elsewhere (a release), for a tree without
     the sources its evidence quotes; the tree's own sources take precedence.
+
+    Every entry is a problem of its own when it cannot be read (a dangling link, a FIFO, a folder
+    named ``x.toml``): the others are still read. A tree without any record file is ``no-records``.
     """
     reader = RawReader(texts)
-    if not root.is_dir():
-        reader.dataset.problems.append(
-            codes.MISSING_PATH.problem(
-                f"{root} is not a directory",
-                str(root),
-                hint="point --raw at the folder that holds sources/, reforms/, …",
+    dataset = reader.dataset
+    dataset.vocabulary_dir = tree_name(root / "vocabularies", root)
+    hint = "point --raw at the folder that holds sources/, reforms/, …"
+    problem = not_a_folder(root, root.as_posix(), hint)
+    if problem is not None:
+        dataset.problems.append(problem)
+        return dataset
+    entries = 0
+    for table in ID_TABLES:
+        if _table_folder(root / table, root, dataset):
+            entries += reader.table_dir(table, root / table, root)
+    if _table_folder(root / "vocabularies", root, dataset):  # given: each vocabulary needs its file
+        entries += reader.vocabulary_dir(root / "vocabularies", root)
+        dataset.vocabulary_files = dataset.expected_vocabulary_files()
+    if not entries and not dataset.problems:
+        name = tree_name(root, root)
+        dataset.problems.append(
+            codes.NO_RECORDS.problem(
+                f"{name} holds no record files",
+                name,
+                expected="<id>.toml files in sources/, sections/, …, vocabularies/",
+                hint="give a raw/ tree with records, e.g. raw/",
             )
         )
-        return reader.dataset
-    for table in ID_TABLES:
-        directory = root / table
-        if directory.is_dir():
-            reader.table_dir(table, directory, root)
-    if (root / "vocabularies").is_dir():
-        reader.vocabulary_dir(root / "vocabularies", root)
     return reader.finish()
+
+
+def _table_folder(directory: Path, root: Path, dataset: RawDataset) -> bool:
+    """Whether the tree has the table folder ``directory`` (absent is fine; not a folder is a problem)."""
+    problem = not_a_folder(directory, tree_name(directory, root), LIST_HINT, absent_ok=True)
+    if problem is not None:
+        dataset.problems.append(problem)
+        return False
+    return directory.is_dir()

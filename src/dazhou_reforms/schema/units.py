@@ -17,6 +17,7 @@ an order of magnitude (``百亿级`` = "of the 10-billion class").
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -94,6 +95,10 @@ _LARGE = re.compile(r"[万亿]+")
 _SMALL_AFTER_ARABIC = re.compile(r"[十百千]")
 
 
+#: The largest finite float, exactly.
+_LARGEST_FLOAT: Final = Fraction(sys.float_info.max)
+
+
 class StatedQuantityError(ValueError):
     """The text is not a quantity this module can read; the message says where it stopped."""
 
@@ -105,6 +110,10 @@ class StatedQuantity:
     value: Fraction
     unit: Unit | None
     qualifier: Qualifier
+
+    def __post_init__(self) -> None:
+        if abs(self.value) > _LARGEST_FLOAT:  # a record stores a float: this one would not fit
+            raise StatedQuantityError("the number is too large to be stored (beyond a float's range)")
 
     @cached_property
     def as_float(self) -> float:

@@ -9,11 +9,15 @@ and must not be reused by a record of another table.
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.problem import Problem
+from dazhou_reforms.read.files import why_unreadable
+from dazhou_reforms.read.jsonl_lines import LineTooLong, open_lines, read_lines
+from dazhou_reforms.read.raw_files import MAX_SOURCE_TEXT_SIZE
 from dazhou_reforms.release.folder import (
     SUMS_NAME,
     Release,
@@ -23,6 +27,7 @@ from dazhou_reforms.release.folder import (
     versions_in,
 )
 from dazhou_reforms.schema.models import ID_TABLES, Model, Source
+from dazhou_reforms.validate.inputs import is_directory, path_problem
 
 
 @dataclass
@@ -110,6 +115,14 @@ def release_folder(folder: Path) -> tuple[Context, list[Problem]]:
     """A release folder (``build/<version>/``): the records of its ``<table>.jsonl`` files, once the
     folder is verified against its ``SHA256SUMS`` (every file listed there present and matching; a
     listed FIFO or device is unreadable, never read)."""
+    display = folder.as_posix()
+    try:
+        if not is_directory(folder):
+            raise NotADirectoryError(errno.ENOTDIR, "it is a regular file, not a directory", display)
+    except OSError as error:
+        missing = f"the release folder {display} does not exist"
+        hint = "point --release at a folder built by `dazhou-reforms build`, or pass --no-release"
+        return Context(), [path_problem(display, folder, error, missing, hint)]
     context = Context(f"release in {folder.as_posix()}")
     release = Release(folder.name, folder, folder.as_posix())
     sums = (folder / SUMS_NAME).as_posix()
@@ -160,17 +173,30 @@ def release_folder(folder: Path) -> tuple[Context, list[Problem]]:
     return context, []
 
 
+#: The longest line of a ``--source`` sources.jsonl, in bytes: a source text of the largest size a
+#: raw tree allows (:data:`~dazhou_reforms.read.raw_files.MAX_SOURCE_TEXT_SIZE`), escaped as JSON
+#: may write it, and its fields.
+MAX_SOURCE_LINE = 2 * MAX_SOURCE_TEXT_SIZE + 64 * 1024
+
+
 def source_files(paths: list[Path], context: Context) -> list[Problem]:
-    """Add the sources of ``--source`` files (raw ``<id>.toml`` with ``<id>.txt``, or sources.jsonl)."""
+    """Add the sources of ``--source`` files (raw ``<id>.toml`` with ``<id>.txt``, or sources.jsonl).
+
+    Only regular files are read (a FIFO, a device, a folder is ``unreadable``), each within its
+    bound: a TOML file as a raw tree's, a sources.jsonl line by line, every line at most
+    :data:`MAX_SOURCE_LINE` bytes.
+    """
     from dazhou_reforms.read.toml_tree import RawReader
 
     problems: list[Problem] = []
     for path in paths:
         display = path.as_posix()
-        if not path.is_file():
-            problems.append(
-                codes.MISSING_PATH.problem(f"the source file {display} does not exist", display, hint=None)
-            )
+        try:
+            if is_directory(path):
+                raise IsADirectoryError(errno.EISDIR, "Is a directory", display)
+        except OSError as error:
+            missing = f"the source file {display} does not exist"
+            problems.append(path_problem(display, path, error, missing, hint=_SOURCE_HINT))
             continue
         if path.suffix == ".toml":
             reader = RawReader()
@@ -179,16 +205,36 @@ def source_files(paths: list[Path], context: Context) -> list[Problem]:
             context.add("sources", reader.dataset.tables["sources"])
             continue
         try:
-            with path.open("rb") as stream:
-                records: list[Model] = [Source.model_validate_json(line) for line in stream if line.strip()]
+            records = _source_lines(path)
         except (OSError, ValueError) as error:
             problems.append(
                 codes.UNREADABLE.problem(
-                    f"{display} is not a sources table: {str(error).splitlines()[0]}",
+                    f"{display} is not a sources table: {_reason(path, error)}",
                     display,
-                    hint="give a raw source TOML (with its .txt) or a released sources.jsonl",
+                    hint=_SOURCE_HINT,
                 )
             )
             continue
         context.add("sources", records)
     return problems
+
+
+_SOURCE_HINT = "give a raw source TOML (with its .txt) or a released sources.jsonl"
+
+
+def _source_lines(path: Path) -> list[Model]:
+    """The sources of a sources.jsonl, read a line at a time; ValueError at the first bad line."""
+    records: list[Model] = []
+    with open_lines(path) as stream:
+        for number, line, _ in read_lines(stream, MAX_SOURCE_LINE):
+            if isinstance(line, LineTooLong):
+                raise ValueError(f"line {number} has {line.size:,} bytes, more than {MAX_SOURCE_LINE:,}")
+            if line.strip():
+                records.append(Source.model_validate_json(line))
+    return records
+
+
+def _reason(path: Path, error: Exception) -> str:
+    if isinstance(error, OSError):
+        return why_unreadable(path, error)
+    return (str(error).splitlines() or [type(error).__name__])[0]

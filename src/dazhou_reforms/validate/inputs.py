@@ -13,6 +13,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +22,7 @@ from typing import Literal
 
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.problem import Problem
+from dazhou_reforms.read.files import NotARegularFile, check_regular, why_unreadable
 from dazhou_reforms.schema.models import TABLES
 
 FORMATS: dict[str, Literal["toml", "jsonl", "json"]] = {
@@ -59,9 +62,46 @@ def is_raw_tree(directory: Path) -> bool:
     return any((directory / name).is_dir() for name in TABLES)
 
 
+def resolved(path: Path) -> Path:
+    """``path`` with symbolic links resolved, as far as they resolve (a loop stays as it is)."""
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, before Python 3.13
+        return path.absolute()
+
+
 def tree_display(path: Path, root: Path) -> str:
-    """How read.toml_tree names a file of the tree at ``root``: relative to the tree's parent."""
-    return path.resolve().relative_to(root.parent).as_posix()
+    """How read.toml_tree names a file of the tree at ``root``: relative to the tree's parent.
+
+    Only the folder of ``path`` is resolved, not ``path`` itself: the entry is named as it is
+    listed, whatever it is (a link, a loop, a FIFO)."""
+    full = resolved(path.parent) / path.name
+    if root.parent in full.parents:
+        return full.relative_to(root.parent).as_posix()
+    return path.as_posix()
+
+
+def is_directory(path: Path) -> bool:
+    """Whether ``path`` is a directory (True) or a regular file (False), symlinks followed;
+    OSError otherwise: it does not exist, it is a symlink loop, or it is a FIFO, a socket or a
+    device (:class:`~dazhou_reforms.read.files.NotARegularFile`): found by stat, nothing opened."""
+    try:
+        check_regular(path)
+    except NotARegularFile:
+        if os.path.isdir(path):
+            return True
+        raise
+    return False
+
+
+def path_problem(display: str, path: Path, error: OSError, missing: str, hint: str | None = None) -> Problem:
+    """The problem of a path given on the command line that cannot be used: ``missing-path`` if
+    there is nothing at all (the message says ``missing``), else ``unreadable``, saying what it is."""
+    if isinstance(error, FileNotFoundError) and not os.path.islink(path):
+        return codes.MISSING_PATH.problem(
+            missing, display, hint=hint or "check the path; give files or directories of records"
+        )
+    return _unreadable(display, error, path, hint)
 
 
 def find_inputs(paths: Sequence[Path], table: str | None = None) -> Inputs:
@@ -71,29 +111,26 @@ def find_inputs(paths: Sequence[Path], table: str | None = None) -> Inputs:
     for path in paths:
         display = path.as_posix()
         try:
-            if not path.exists():
-                inputs.problems.append(
-                    codes.MISSING_PATH.problem(
-                        f"{display} does not exist",
-                        display,
-                        hint="check the path; give files or directories of records",
-                    )
-                )
-            elif path.is_dir():
+            directory = is_directory(path)
+        except OSError as error:
+            inputs.problems.append(path_problem(display, path, error, f"{display} does not exist"))
+            continue
+        try:
+            if directory:
                 _directory(path, table, inputs, trees)
             else:
                 _file(path, table, inputs, trees)
         except OSError as error:
-            inputs.problems.append(_unreadable(display, error))
+            inputs.problems.append(_unreadable(display, error, path))
     inputs.trees = list(trees.values())
     return inputs
 
 
-def _unreadable(display: str, error: OSError) -> Problem:
+def _unreadable(display: str, error: OSError, path: Path, hint: str | None = None) -> Problem:
     return codes.UNREADABLE.problem(
-        f"{display} cannot be read: {error.strerror or error}",
+        f"{display} cannot be read: {why_unreadable(path, error)}",
         display,
-        hint="check that the path is a readable file or directory",
+        hint=hint or "only regular files and directories are read: check the path",
     )
 
 
@@ -110,20 +147,29 @@ def _directory(path: Path, table: str | None, inputs: Inputs, trees: dict[Path, 
     if is_raw_tree(path):
         _tree(path, trees, None)
         return
-    if path.resolve().name in TABLES and is_raw_tree(path.resolve().parent):
+    folder = resolved(path)
+    if folder.name in TABLES and is_raw_tree(folder.parent):
         files = sorted(path.glob("*.toml"))
         for file in files:
-            _tree(path.resolve().parent, trees, file)
+            _tree(folder.parent, trees, file)
         if files:
             return
-    files = sorted(
-        p
-        for p in path.iterdir()
-        if p.suffix in FORMATS
-        and p.is_file()
-        and not p.name.endswith(".schema.json")
-        and (table or _table_of(p))
-    )
+    files, refused = [], 0
+    for entry in sorted(path.iterdir()):  # a record file by its name, whatever it turns out to be
+        if entry.suffix not in FORMATS or entry.name.endswith(".schema.json"):
+            continue
+        if not (table or _table_of(entry)):
+            continue
+        try:
+            if is_directory(entry):
+                raise IsADirectoryError(errno.EISDIR, "Is a directory", str(entry))
+        except OSError as error:
+            inputs.problems.append(_unreadable(entry.as_posix(), error, entry))
+            refused += 1
+            continue
+        files.append(entry)
+    if refused and not files:
+        return  # its record files are there, each reported
     if not files:
         inputs.problems.append(
             codes.NO_RECORDS.problem(
@@ -150,7 +196,7 @@ def _file(path: Path, table: str | None, inputs: Inputs, trees: dict[Path, RawTr
             )
         )
         return
-    parent = path.resolve().parent
+    parent = resolved(path.parent)
     if (
         kind == "toml"
         and parent.name in TABLES
@@ -178,5 +224,5 @@ def _table_of(path: Path) -> str | None:
     name = path.name.split(".")[0]
     if name in TABLES:
         return name
-    parent = path.resolve().parent.name
+    parent = resolved(path.parent).name
     return parent if parent in TABLES else None
