@@ -83,10 +83,12 @@ def shipped_release() -> tuple[Context, list[Problem]]:
 def read(release: Release, context: Context, verify: bool) -> bool:
     """Add the records of ``release`` to ``context``: its sources whole (their texts are checked
     against), of the other tables only the ids (the build validated the records). False when the
-    release holds no table; :class:`TableUnreadable` when a table cannot be read."""
+    release holds no table; :class:`TableUnreadable` when a table cannot be read (with ``verify``,
+    also one its SHA256SUMS lists that is missing)."""
     found = False
+    listed = set(release.tables(ID_TABLES)) if verify else set()  # a listed table must be there
     for table in ID_TABLES:
-        if not release.has(f"{table}.jsonl"):
+        if not release.has(f"{table}.jsonl") and table not in listed:
             continue
         found = True
         try:
