@@ -4,7 +4,7 @@ Prints medians (and min/max) of repeated runs:
 
 - in-process, with every library already imported: read + check raw/, render every file,
   write the release into a fresh folder (and each step alone);
-- whole process (`python -m dazhou_reforms.cli.main build` in a subprocess), and the same interpreter
+- whole process (`python -m dazhou_reforms.cli build` in a subprocess), and the same interpreter
   only importing what the build imports, so that the difference is the build's own work.
 
 Usage: python benchmarks/bench_build.py [--raw raw] [--runs 11]
@@ -99,7 +99,7 @@ def main() -> None:
                 [
                     sys.executable,
                     "-m",
-                    "dazhou_reforms.cli.main",
+                    "dazhou_reforms.cli",
                     "build",
                     "--raw",
                     str(raw),
@@ -111,7 +111,7 @@ def main() -> None:
             ),
             runs,
         )
-        show("whole process: python -m dazhou_reforms.cli.main build", whole)
+        show("whole process: python -m dazhou_reforms.cli build", whole)
         show("whole process: python importing the same modules", imports_only)
         beyond = statistics.median(whole) - statistics.median(imports_only)
         print(f"{'whole process beyond imports (difference of medians)':<52} {beyond * 1000:8.1f} ms")

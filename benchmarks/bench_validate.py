@@ -5,7 +5,7 @@ release format (every key present, ``null`` where absent), derived from the real
 (shortened, under new ids): by default 100,000 of each, plus a mini release folder of the
 real records (for references and source text). Then, in the same run, on the same files:
 
-  validate      the command, as a fresh process (`python -m dazhou_reforms.cli.main validate ...`):
+  validate      the command, as a fresh process (`python -m dazhou_reforms.cli validate ...`):
                 schema of every record, then the collection checks (ids, references, quotes,
                 figures against their stated text) -- more work than the JSON Schema validators do
   stage 1       the command's per-line schema stage alone, in this process (what the JSON Schema
@@ -161,7 +161,7 @@ def run_validate(paths: list[Path], release: Path, env: dict[str, str]) -> tuple
     command = [
         sys.executable,
         "-m",
-        "dazhou_reforms.cli.main",
+        "dazhou_reforms.cli",
         "validate",
         *map(str, paths),
         "--release",

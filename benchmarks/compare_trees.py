@@ -30,19 +30,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 
 def timed(command: list[str], src: Path, cwd: Path, pycache: Path) -> tuple[float, int]:
-    """Wall time and exit status of ``command`` run on the package of ``src``. ``-m CLI`` stands for
-    the command line's module, wherever that tree keeps it."""
+    """Wall time and exit status of ``command`` run on the package of ``src``."""
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(src)
     env["PYTHONPYCACHEPREFIX"] = str(pycache)
-    if command[1:3] == ["-m", "CLI"]:
-        in_package = (src / "dazhou_reforms" / "cli" / "main.py").is_file()
-        command = [
-            command[0],
-            "-m",
-            "dazhou_reforms.cli.main" if in_package else "dazhou_reforms.cli",
-            *command[3:],
-        ]
     start = time.perf_counter()
     done = subprocess.run(command, cwd=cwd, env=env, check=False, capture_output=True)
     return time.perf_counter() - start, done.returncode
@@ -66,7 +57,7 @@ def main() -> None:
     for path in files:
         write_file(path, generated(path.stem, tables[path.stem], args.records // 2))
     python = sys.executable
-    cli = [python, "-m", "CLI"]
+    cli = [python, "-m", "dazhou_reforms.cli"]
     cases = {
         "import dazhou_reforms": [python, "-c", "import dazhou_reforms"],
         "load_reforms()": [python, "-c", "import dazhou_reforms as dz; dz.load_reforms()"],

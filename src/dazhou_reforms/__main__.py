@@ -1,5 +1,5 @@
 """``python -m dazhou_reforms``: the ``dazhou-reforms`` command."""
 
-from dazhou_reforms.cli.main import main
+from dazhou_reforms.cli.group import main
 
 main()

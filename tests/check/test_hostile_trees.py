@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dazhou_reforms.check.dataset import read_and_check
-from dazhou_reforms.cli.main import check
+from dazhou_reforms.cli.check import check
 from dazhou_reforms.cli.validate import validate
 from dazhou_reforms.schema.vocabularies import VOCABULARIES
 

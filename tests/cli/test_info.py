@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from dazhou_reforms.cli.main import main
+from dazhou_reforms.cli import main
 from dazhou_reforms.schema.models import GlossaryTerm
 
 

@@ -9,7 +9,8 @@ import sys
 from click.testing import CliRunner
 
 from dazhou_reforms import __version__
-from dazhou_reforms.cli.main import LAZY_COMMANDS, main
+from dazhou_reforms.cli import main
+from dazhou_reforms.cli.group import LAZY_COMMANDS
 
 
 def test_every_command_is_listed_and_loads() -> None:
@@ -22,7 +23,7 @@ def test_every_command_is_listed_and_loads() -> None:
 
 def imported_after(args: list[str]) -> list[str]:
     code = (
-        "import sys; from dazhou_reforms.cli.main import main\n"
+        "import sys; from dazhou_reforms.cli import main\n"
         f"try:\n    main({args!r})\nexcept SystemExit:\n    pass\n"
         "print(sorted(m for m in sys.modules if m.startswith(('pyarrow', 'dazhou_reforms.cli.'))))"
     )
@@ -34,8 +35,7 @@ def test_a_command_imports_only_its_own_module_and_never_pyarrow() -> None:
     assert not any(name.startswith("pyarrow") for name in imported_after(["--help"]))
     modules = imported_after(["validate", "--help"])
     assert [m for m in modules if m.startswith("dazhou_reforms.cli.")] == [
-        "dazhou_reforms.cli.main",
-        "dazhou_reforms.cli.options",
+        "dazhou_reforms.cli.group",
         "dazhou_reforms.cli.validate",
     ]
     assert not any(name.startswith("pyarrow") for name in modules)

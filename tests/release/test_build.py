@@ -107,7 +107,7 @@ def test_build_in_another_process_with_other_hash_seed_and_locale_gives_identica
     command = [
         sys.executable,
         "-m",
-        "dazhou_reforms.cli.main",
+        "dazhou_reforms.cli",
         "build",
         "--raw",
         "raw",

@@ -50,7 +50,7 @@ except KeyboardInterrupt:
 #: The same stop inside ``dazhou-reforms build`` (argv[2] the marker, the rest the command line).
 BUILDER = """
 import pathlib, sys, time
-from dazhou_reforms.cli.main import main
+from dazhou_reforms.cli import main
 
 original = pathlib.Path.write_bytes
 

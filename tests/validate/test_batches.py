@@ -144,6 +144,7 @@ def test_lines_of_the_careful_path_keep_the_order_and_the_counts(tmp_path: Path)
 def test_the_first_batch_holds_batch_size_records_the_next_ones_fewer(tmp_path: Path) -> None:
     """Up to batch_size records of a table are checked all at once (as build does); past that, in
     smaller batches that stay in the processor's cache."""
+    from dazhou_reforms.problems.origins import Origin
     from dazhou_reforms.schema.models import Reform
     from dazhou_reforms.validate.context import release_folder
     from dazhou_reforms.validate.pool import STREAM_BATCH_SIZE, RecordPool
@@ -156,7 +157,7 @@ def test_the_first_batch_holds_batch_size_records_the_next_ones_fewer(tmp_path: 
     records = [base.model_copy(update={"id": f"r-{n}"}) for n in range(299)]
     pool.add_lines("reforms", records, "reforms.jsonl", list(range(1, 300)))
     assert (pool.room("reforms"), len(pool.kept["reforms"])) == (1, 299)
-    pool.add("reforms", base.model_copy(update={"id": "r-299"}), ("reforms.jsonl", 300))
+    pool.add("reforms", base.model_copy(update={"id": "r-299"}), Origin("reforms.jsonl", 300))
     assert (pool.room("reforms"), len(pool.kept["reforms"])) == (STREAM_BATCH_SIZE, 0)
     assert RecordPool(context, problems.extend, batch_size=3).room("reforms") == 3
     assert problems == []

@@ -28,7 +28,7 @@ def release_coverage_lines(rows: Mapping[str, Sequence[dict[str, Any]]]) -> list
     from pydantic import ValidationError
 
     from dazhou_reforms.release.coverage import CITING_TABLES, compute_coverage, coverage_lines
-    from dazhou_reforms.schema.models import TABLES, Model
+    from dazhou_reforms.schema.models import Model
 
     needed = [table for table in ("sources", "sections", *CITING_TABLES) if table in rows]
     models: dict[str, list[Model]] = {}

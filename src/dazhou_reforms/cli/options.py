@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from dazhou_reforms.release.folder import SUMS_NAME, VERSION, Release, available_releases, packaged_root
+if TYPE_CHECKING:  # the release reader is imported by the commands that read releases, when run
+    from importlib.resources.abc import Traversable
+
+    from dazhou_reforms.release.folder import Release
 
 #: Exit status of a command whose data (a release, raw/) has problems or cannot be read.
 EXIT_BAD_DATA = 1
@@ -25,12 +28,16 @@ raw_dir_option = click.option(
 
 def packaged() -> Traversable | None:
     """The releases shipped in the installed package, if it ships any."""
+    from dazhou_reforms.release.folder import packaged_root
+
     root = packaged_root()
     return root if root.is_dir() else None
 
 
 def find_release(spec: str, build_dir: Path = Path("build")) -> Release:
     """The release a command-line argument names; :class:`click.BadParameter` when there is none."""
+    from dazhou_reforms.release.folder import SUMS_NAME, VERSION, Release, available_releases
+
     if VERSION.match(spec):
         releases = {release.name: release for release in available_releases(build_dir, packaged())}
         if spec in releases:

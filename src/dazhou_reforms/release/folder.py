@@ -444,10 +444,3 @@ def available_releases(build_dir: Path = Path("build"), root: Traversable | None
             if version not in found and str(Path(str(release.folder)).resolve()) not in seen:
                 found[version] = release
     return [found[version] for version in sorted(found, key=version_key)]
-
-
-def folder_release(path: Path) -> Release:
-    """A release folder given by its path; ReleaseError when it is none."""
-    if not path.is_dir():
-        raise ReleaseError(f"{path.as_posix()} is not a folder")
-    return Release(path.name, path, path.as_posix())

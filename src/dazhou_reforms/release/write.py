@@ -38,10 +38,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from dazhou_reforms.release.folder import SUMS_NAME
 from dazhou_reforms.release.json_schema import render_json, table_json_schema
 from dazhou_reforms.release.metadata import ReleaseInfo
 
-SUMS_NAME = "SHA256SUMS"
 #: A staging folder of :func:`write_release` (``tempfile.mkdtemp`` adds 8 of ``[a-z0-9_]``).
 STAGING_NAME = re.compile(r"^\.[0-9]+\.[0-9]+\.[0-9]+\.partial-[a-z0-9_]{8}$")
 #: Without ``flock``: age (seconds since the last change) past which a staging folder is stale.

@@ -8,17 +8,16 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
-from pathlib import Path
 
 import click
 
 from dazhou_reforms._version import __version__
-from dazhou_reforms.cli.options import raw_dir_option
 
 #: command name -> "module:attribute" of its click command.
 LAZY_COMMANDS: dict[str, str] = {
     "build": "dazhou_reforms.cli.build:build",
     "schema": "dazhou_reforms.cli.schema:schema",
+    "check": "dazhou_reforms.cli.check:check",
     "validate": "dazhou_reforms.cli.validate:validate",
     "new": "dazhou_reforms.cli.new:new",
     "info": "dazhou_reforms.cli.info:info",
@@ -51,23 +50,6 @@ def _module_exists(target: str) -> bool:
 @click.version_option(__version__, prog_name="dazhou-reforms")
 def main() -> None:
     """Build, validate and explore the dazhou-reforms dataset."""
-
-
-@main.command()
-@raw_dir_option
-def check(raw_dir: Path) -> None:
-    """Check the whole raw/ tree: schema, evidence quotes, references, figures, vocabularies."""
-    from dazhou_reforms.check.dataset import read_and_check
-    from dazhou_reforms.problems.problem import sort_key
-
-    dataset = read_and_check(raw_dir)
-    if dataset.problems:
-        for problem in sorted(dataset.problems, key=sort_key):
-            click.echo(problem.to_text(), err=True)
-        click.echo(f"{len(dataset.problems)} problem(s) found in {raw_dir}", err=True)
-        raise SystemExit(1)
-    counts = ", ".join(f"{len(records)} {table}" for table, records in dataset.tables.items())
-    click.echo(f"ok: {counts}")
 
 
 if __name__ == "__main__":  # pragma: no cover
