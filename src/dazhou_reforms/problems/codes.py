@@ -213,7 +213,9 @@ QUOTE_AMBIGUOUS = define(
     "quote-ambiguous", "check", "an evidence quote that occurs more than once: give its start"
 )
 QUOTE_MISMATCH = define("quote-mismatch", "check", "the source text at an evidence span is not its quote")
-INVALID_SPAN = define("invalid-span", "check", "a section span that lies outside its source text")
+INVALID_SPAN = define(
+    "invalid-span", "check", "a section span outside its source text, or not where its evidence puts it"
+)
 CHECKSUM_MISMATCH = define(
     "checksum-mismatch",
     "check",

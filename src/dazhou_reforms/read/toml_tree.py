@@ -63,6 +63,8 @@ class RawDataset:
     vocabulary_files: dict[str, Origin] = field(default_factory=dict)
     #: ids of records that failed the schema: references to them are not reported again.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
+    #: Section id -> the end its TOML wrote (the reader computes every end; a written one must agree).
+    written_ends: dict[str, int] = field(default_factory=dict)
 
     #: How problems name the tree's vocabularies folder (``raw/vocabularies``).
     vocabulary_dir: str = "raw/vocabularies"
@@ -118,6 +120,8 @@ class RecordRead:
     problems: list[Problem]
     #: A source's text, when the file is a source whose text could be read.
     text: str | None = None
+    #: A section's ``end`` as written by hand (checked once every section is read).
+    written_end: int | None = None
 
 
 def read_record_file(
@@ -154,8 +158,12 @@ def read_record_file(
     underived = {f"{entry}{name}" for entry in unquoted for name in EVIDENCE_DERIVED}
     if table == "metrics" and not derive_metric_fields(data):
         underived.update(METRIC_DERIVED)
+    written_end = None
     if table == "sections":
         derived = {"source_id": _first_source(data, texts), "start": _first_start(data), "end": 0}
+        problems.extend(_written_section_fields(data, derived, origin, record_id))
+        end = data.get("end")
+        written_end = end if isinstance(end, int) and not isinstance(end, bool) else None
         for name, value in derived.items():  # the end is set once every section is read
             if value is None:
                 underived.add(name)
@@ -170,7 +178,31 @@ def read_record_file(
         if not (p.path or "").startswith(unresolved or ("\0",))
         and not (p.code == codes.MISSING_FIELD.name and p.path in underived)
     )
-    return RecordRead(table, record, record_id, origin if record_id is not None else None, problems, text)
+    where = origin if record_id is not None else None
+    return RecordRead(table, record, record_id, where, problems, text, written_end)
+
+
+def _written_section_fields(
+    data: dict[str, Any], derived: dict[str, Any], origin: Origin, record_id: str | None
+) -> list[Problem]:
+    """A section's ``start`` or ``source_id`` written by hand must be what its first evidence gives."""
+    problems = []
+    for name in ("start", "source_id"):
+        have, want = data.get(name), derived[name]
+        if name in data and want is not None and type(have) is type(want) and have != want:
+            problems.append(
+                codes.INVALID_SPAN.problem(
+                    f"the section's `{name}` is not that of its first evidence",
+                    origin.file,
+                    origin.line_of(name),
+                    record_id=record_id,
+                    path=name,
+                    expected=shorten(want),
+                    found=shorten(have),
+                    hint=f"leave `{name}` out: a section starts where its first evidence does",
+                )
+            )
+    return problems
 
 
 class RawReader:
@@ -196,6 +228,8 @@ class RawReader:
             dataset.origins[(table, read.record_id)] = read.origin
         if read.record is not None:
             dataset.tables[table].append(read.record)
+            if read.written_end is not None and read.record_id is not None:
+                dataset.written_ends[read.record_id] = read.written_end
         elif read.record_id is not None:
             dataset.invalid_ids.setdefault(table, set()).add(read.record_id)
 
@@ -285,7 +319,8 @@ def _attach_source_text(
 
 
 def finish_sections(dataset: RawDataset, texts: Mapping[str, str] | None = None) -> None:
-    """Each section ends where the next one (by start) begins, the last at the end of its source."""
+    """Each section ends where the next one (by start) begins, the last at the end of its source;
+    an end written by hand that says otherwise is an ``invalid-span`` problem."""
     texts = {**(texts or {}), **dataset.source_texts()}
     sections = sorted(
         (s for s in dataset.tables["sections"] if isinstance(s, Section)), key=lambda s: s.start
@@ -294,6 +329,21 @@ def finish_sections(dataset: RawDataset, texts: Mapping[str, str] | None = None)
     for index, section in enumerate(sections):
         later = [s for s in sections[index + 1 :] if s.source_id == section.source_id]
         end = later[0].start if later else len(texts.get(section.source_id, ""))
+        written = dataset.written_ends.get(section.id)
+        if written is not None and written != end:
+            origin = dataset.origins.get(("sections", section.id))
+            dataset.problems.append(
+                codes.INVALID_SPAN.problem(
+                    "the section's `end` is not where the next section (or its source) begins",
+                    origin.file if origin else None,
+                    origin.line_of("end") if origin else None,
+                    record_id=section.id,
+                    path="end",
+                    expected=str(end),
+                    found=str(written),
+                    hint="leave `end` out: a section ends where the next one starts",
+                )
+            )
         finished.append(section.model_copy(update={"end": end}))
     dataset.tables["sections"] = list(finished)
 
