@@ -8,6 +8,7 @@ import os
 import re
 import socket
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -229,3 +230,51 @@ def test_any_tree_is_read_into_problems_never_an_exception(
         }
         unreadable = {p.file for p in problems if p.code == "unreadable"}
         assert special <= unreadable <= {f"raw/{f}/{n}" for (f, n) in tree}
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every entry under ``folder`` (not followed), with its kind and size."""
+    found = {}
+    for path in folder.rglob("*"):
+        status = path.lstat()
+        found[path.relative_to(folder).as_posix()] = (status.st_mode, status.st_size)
+    return found
+
+
+@pytest.mark.slow
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tree=TREE)
+def test_any_tree_through_the_commands_exits_0_1_or_2_in_time_and_writes_only_its_out(
+    tree: dict[tuple[str, str], tuple[str, Any]],
+) -> None:
+    """The command line on a random tree: `check`, `validate` and `build --out`, each with an exit
+    status of 0, 1 or 2, no traceback, within a bound, and nothing written but into --out."""
+    from dazhou_reforms.cli.build import build
+
+    sockets: list[socket.socket] = []
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        (root / "raw").mkdir()
+        try:
+            _make(root / "raw", tree, sockets)
+            before = _snapshot(root)
+            runs = [
+                (check, ["--raw", str(root / "raw")]),
+                (validate, [str(root / "raw"), "--no-release"]),
+                (
+                    build,
+                    ["--raw", str(root / "raw"), "--out", str(root / "out"), "--changelog", str(root / "no")],
+                ),
+            ]
+            for command, args in runs:
+                started = time.monotonic()
+                result = CliRunner().invoke(command, args)
+                assert time.monotonic() - started < 20, (command.name, tree)
+                assert result.exit_code in (0, 1, 2), (command.name, result.output, result.exception)
+                assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+                assert "Traceback" not in result.output
+            after = {name: kind for name, kind in _snapshot(root).items() if not name.startswith("out")}
+            assert after == before
+        finally:
+            for server in sockets:
+                server.close()
