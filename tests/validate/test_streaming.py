@@ -75,8 +75,23 @@ def test_runs_of_a_full_level_are_merged_so_that_few_are_read_at_once() -> None:
     with ExternalSort[int](lambda item: item, buffer_items=1, fan_in=3) as sort:
         for item in range(27 + 9 + 2):
             sort.add(-item)
-        assert [level for _, _, level in sort.runs] == [3, 2, 0, 0]
+        assert [run.level for run in sort.runs] == [3, 2, 0, 0]
         assert list(sort) == sorted(-item for item in range(38))
+
+
+def test_items_found_in_order_make_one_run_read_without_a_heap() -> None:
+    with ExternalSort[tuple[int, int]](lambda item: item[0], buffer_items=3, fan_in=2) as sort:
+        for number in range(20):
+            sort.add((number // 2, number))
+        assert len(sort.runs) == 1 and sort.runs[0].level == 0  # each run went on from the last
+        sort.add((0, 100))  # out of order: a run of its own, merged
+        sort.add((25, 101))
+        sort.add((3, 102))
+        assert len(sort.runs) == 1 and sort.runs[0].level == 1
+        expected = sorted(
+            [(n // 2, n) for n in range(20)] + [(0, 100), (25, 101), (3, 102)], key=lambda i: i[0]
+        )
+        assert list(sort) == expected
 
 
 CODES = ["json-syntax", "missing-field", "duplicate-id", "unreadable", "unresolved-reference"]

@@ -19,7 +19,8 @@ from __future__ import annotations
 import heapq
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from typing import IO, Any, Generic, TypeVar
+from itertools import chain
+from typing import IO, Any, Generic, NamedTuple, TypeVar
 
 T = TypeVar("T")
 
@@ -37,9 +38,14 @@ class SortError(Exception):
     """The temporary file cannot be written or read (the message says why)."""
 
 
-#: Where a run is in the file: (start, end, level); its level: how many merges made it.
-_Run = tuple[int, int, int]
-_LEVEL = 2
+class _Run(NamedTuple):
+    """Where a run is in the file, how many merges made it, and the keys of its first and last item."""
+
+    start: int
+    end: int
+    level: int
+    first: Any
+    last: Any
 
 
 class ExternalSort(Generic[T]):
@@ -78,33 +84,47 @@ class ExternalSort(Generic[T]):
         """Write the buffer to disk as a sorted run (then merge full levels)."""
         if not self.buffer:
             return
-        self.buffer.sort(key=self.key)
+        buffer, key, runs = self.buffer, self.key, self.runs
+        buffer.sort(key=key)
         try:
-            self.runs.append(self._write(self.buffer, 0))
+            previous = runs[-1] if runs else None
+            if previous is not None and previous.end == self.end and key(buffer[0]) >= previous.last:
+                # the buffer comes after the last run (problems found in order): that run goes on
+                added = self._write(buffer, previous.level)
+                runs[-1] = previous._replace(end=added.end, last=added.last)
+            else:
+                runs.append(self._write(buffer, 0))
             self.buffer = []
             self.held_bytes = 0
-            runs, fan_in = self.runs, self.fan_in
-            while len(runs) >= fan_in and len({run[_LEVEL] for run in runs[-fan_in:]}) == 1:
+            fan_in = self.fan_in
+            while len(runs) >= fan_in and len({run.level for run in runs[-fan_in:]}) == 1:
                 last = runs[-fan_in:]
-                merged = heapq.merge(*map(self._read, last), key=self.key)
-                runs[-fan_in:] = [self._write(merged, last[0][_LEVEL] + 1)]
+                merged = self._write(self._merged(last, []), last[0].level + 1)
+                runs[-fan_in:] = [merged]
         except OSError as error:
             raise SortError(f"cannot write a temporary file: {error.strerror or error}") from error
 
     def _write(self, items: Iterable[T], level: int) -> _Run:
+        """Append ``items`` (sorted, at least one) to the file as a run."""
         if self.file is None:
             # open as long as the sort is kept: closed by close(), or by the system at the end
             self.file = tempfile.TemporaryFile(prefix="dazhou-reforms-")  # noqa: SIM115
         start = self.end
         chunk: list[T] = []
+        first = None
         for item in items:
+            if first is None:
+                first = (item,)
             chunk.append(item)
             if len(chunk) >= CHUNK:
                 self._append(chunk)
+                last = chunk[-1]
                 chunk = []
         if chunk:
             self._append(chunk)
-        return start, self.end, level
+            last = chunk[-1]
+        assert first is not None
+        return _Run(start, self.end, level, self.key(first[0]), self.key(last))
 
     def _append(self, chunk: list[T]) -> None:
         import pickle  # only when items go to disk: most runs never do
@@ -119,7 +139,7 @@ class ExternalSort(Generic[T]):
         """The items of ``run``, a chunk at a time; readers of one file take turns (seek, read)."""
         import pickle
 
-        position, end, _ = run
+        position, end = run.start, run.end
         while position < end:
             assert self.file is not None
             self.file.seek(position)
@@ -138,9 +158,30 @@ class ExternalSort(Generic[T]):
             yield from buffer
             return
         try:
-            yield from heapq.merge(*map(self._read, self.runs), buffer, key=self.key)
+            yield from self._merged(self.runs, buffer)
         except OSError as error:
             raise SortError(f"cannot read a temporary file: {error.strerror or error}") from error
+
+    def _merged(self, runs: list[_Run], buffer: list[T]) -> Iterator[T]:
+        """The items of ``runs`` and of the sorted ``buffer`` (the newest), merged. Runs that follow
+        one another (each starts at or after the end of the one before: problems found in order)
+        are read one after the other; only what overlaps goes through the heap."""
+        groups: list[list[Iterator[T]]] = []
+        last: Any = None
+        for run in runs:
+            if groups and run.first >= last:
+                groups[-1].append(self._read(run))
+                last = max(last, run.last)
+            else:
+                groups.append([self._read(run)])
+                last = run.last
+        if buffer:
+            if groups and self.key(buffer[0]) >= last:
+                groups[-1].append(iter(buffer))
+            else:
+                groups.append([iter(buffer)])
+        streams = [chain.from_iterable(group) for group in groups]
+        return streams[0] if len(streams) == 1 else heapq.merge(*streams, key=self.key)
 
     def close(self) -> None:
         if self.file is not None:
