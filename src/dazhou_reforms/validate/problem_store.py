@@ -128,9 +128,14 @@ class ProblemStore:
 
     def add(self, problems: Iterable[Problem]) -> None:
         sections = self.sections
-        for problem in problems:
+        for problem in problems:  # ExternalSort.add inlined: this runs for every problem
             item, size = _item(problem)
-            sections[_SECTIONS.get(problem.code) or kind_of(problem.code)].add(item, size)
+            section = sections[_SECTIONS.get(problem.code) or kind_of(problem.code)]
+            section.buffer.append(item)
+            section.count += 1
+            section.held_bytes += size
+            if len(section.buffer) >= section.buffer_items or section.held_bytes >= section.buffer_bytes:
+                section.spill()
 
     def has(self, kind: str) -> bool:
         return len(self.sections[kind]) > 0

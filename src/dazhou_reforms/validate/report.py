@@ -66,11 +66,9 @@ def summary(found: Found, counts: dict[str, int]) -> str:
     return f"{total:,} problem(s) ({kinds}) in {read}{more}"
 
 
-def _counted(problems: Iterable[Problem], counts: dict[str, int]) -> Iterable[Problem]:
-    for problem in problems:
-        kind = kind_of(problem.code)
-        counts[kind] = counts.get(kind, 0) + 1
-        yield problem
+def _count(problem: Problem, counts: dict[str, int]) -> None:
+    kind = kind_of(problem.code)
+    counts[kind] = counts.get(kind, 0) + 1
 
 
 def text_block(problem: Problem, style: Style = _plain) -> str:
@@ -85,7 +83,8 @@ def text_block(problem: Problem, style: Style = _plain) -> str:
 def write_text(found: Found, write: Write, style: Style = _plain) -> None:
     """One block per problem (``file:line:col: code: message`` and indented details), then a summary."""
     counts: dict[str, int] = {}
-    for problem in _counted(found.sorted_problems(), counts):
+    for problem in found.sorted_problems():
+        _count(problem, counts)
         write(text_block(problem, style))
     last = summary(found, counts)
     write(style(last, fg="green" if not counts else "red", bold=True) + "\n")
@@ -187,7 +186,8 @@ def github_line(problem: Problem) -> str:
 
 def write_github(found: Found, write: Write) -> None:
     counts: dict[str, int] = {}
-    for problem in _counted(found.sorted_problems(), counts):
+    for problem in found.sorted_problems():
+        _count(problem, counts)
         write(github_line(problem) + "\n")
     write(summary(found, counts) + "\n")
 
