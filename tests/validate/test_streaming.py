@@ -361,6 +361,23 @@ def test_a_full_disk_is_said_plainly(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "Traceback" not in result.output
 
 
+def test_a_failure_while_writing_the_report_is_said_plainly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dazhou_reforms.validate import report
+
+    def broken(*_: object) -> None:
+        raise RuntimeError("no\x1b[2J")
+
+    monkeypatch.setattr(report, "write_text", broken)
+    path = tmp_path / "x.jsonl"
+    path.write_text("x\n", encoding="utf-8")
+    result = CliRunner().invoke(validate, [str(path), "--table", "glossary", "--no-release"])
+    assert result.exit_code == 2
+    assert "Error: the report could not be written: RuntimeError: no\\x1b[2J" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_shuffled_input_gives_the_same_report(tmp_path: Path) -> None:
     """The order problems are found in does not show: a file's lines shuffled, the report sorted."""
     lines = [f'{{"id":"g{n}","term_zh":1}}\n' if n % 2 else "x\n" for n in range(40)]

@@ -79,6 +79,7 @@ def validate(
     (also against the release), references, evidence quotes against the source text, figures
     against their stated text, vocabularies. Nothing is written.
     """
+    from dazhou_reforms.problems.problem import printable
     from dazhou_reforms.validate.engine import Options, validation
     from dazhou_reforms.validate.external_sort import SortError
     from dazhou_reforms.validate.report import write_github, write_json, write_text
@@ -93,8 +94,8 @@ def validate(
         use_release=not no_release,
         sources=sources,
     )
-    colour = output_format == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    output = _Output(colour)
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    output = _Output(colour if output_format == "text" else None)
     exit_code = 2
     try:
         with validation(paths, options) as found:
@@ -106,12 +107,17 @@ def validate(
             else:
                 write_text(found, output.write, click.style if colour else _plain)
             output.flush()
-    except SortError as error:
+    except BrokenPipeError:  # the reader went away (`validate ... | head`): nothing more to say
+        _quiet_stdout()
+    except SortError as error:  # a full disk: the problems found could not all be kept
         output.flush()
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
-    except BrokenPipeError:  # the reader went away (`validate ... | head`): nothing more to say
-        _quiet_stdout()
+    except Exception as error:  # the last line of defence: no traceback, ever
+        output.flush()
+        reason = printable(f"{type(error).__name__}: {error}", 200)
+        click.echo(f"Error: the report could not be written: {reason}", err=True)
+        sys.exit(2)
     sys.exit(exit_code)
 
 
@@ -120,11 +126,12 @@ def _plain(text: str, **_: object) -> str:
 
 
 class _Output:
-    """Standard output, written a block at a time (``click.echo``: colour only when ``colour``)."""
+    """Standard output, written a block at a time (``click.echo``, its ``color``: True keeps the
+    colour, False strips it, None strips it unless on a terminal)."""
 
     BLOCK = 64 * 1024
 
-    def __init__(self, colour: bool) -> None:
+    def __init__(self, colour: bool | None) -> None:
         self.colour = colour
         self.parts: list[str] = []
         self.size = 0
