@@ -1,6 +1,10 @@
 """``dazhou-reforms validate``: a thin click command over :mod:`dazhou_reforms.validate.engine`.
 
-Exit status: 0 valid, 1 problems in the records, 2 usage error or input that cannot be read.
+The report is streamed to standard output as it is read (a block of text at a time), never held
+whole: a million problems take the memory of a few.
+
+Exit status: 0 valid, 1 problems in the records, 2 usage error or input that cannot be read (or
+temporary files for the problems that cannot be written).
 """
 
 from __future__ import annotations
@@ -79,8 +83,10 @@ def validate(
     (also against the release), references, evidence quotes against the source text, figures
     against their stated text, vocabularies. Nothing is written.
     """
-    from dazhou_reforms.validate.engine import Options, validate_paths
-    from dazhou_reforms.validate.report import render_github, render_json, render_text
+    from dazhou_reforms.problems.problem import printable
+    from dazhou_reforms.validate.engine import Options, validation
+    from dazhou_reforms.validate.external_sort import SortError
+    from dazhou_reforms.validate.report import write_github, write_json, write_text
 
     if release is not None and no_release:
         raise click.UsageError("--release and --no-release exclude each other")
@@ -92,16 +98,66 @@ def validate(
         use_release=not no_release,
         sources=sources,
     )
-    outcome = validate_paths(paths, options)
-    if output_format == "json":
-        click.echo(render_json(outcome), nl=False)
-    elif output_format == "github":
-        click.echo(render_github(outcome), nl=False)
-    else:
-        colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
-        click.echo(render_text(outcome, click.style if colour else _plain), nl=False, color=colour)
-    sys.exit(outcome.exit_code)
+    colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    output = _Output(colour if output_format == "text" else None)
+    exit_code = 2
+    try:
+        with validation(paths, options) as found:
+            exit_code = found.exit_code
+            if output_format == "json":
+                write_json(found, output.write)
+            elif output_format == "github":
+                write_github(found, output.write)
+            else:
+                write_text(found, output.write, click.style if colour else _plain)
+            output.flush()
+    except BrokenPipeError:  # the reader went away (`validate ... | head`): nothing more to say
+        _quiet_stdout()
+    except SortError as error:  # a full disk: the problems found could not all be kept
+        output.flush()
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    except Exception as error:  # the last line of defence: no traceback, ever
+        output.flush()
+        reason = printable(f"{type(error).__name__}: {error}", 200)
+        click.echo(f"Error: the report could not be written: {reason}", err=True)
+        sys.exit(2)
+    sys.exit(exit_code)
 
 
 def _plain(text: str, **_: object) -> str:
     return text
+
+
+class _Output:
+    """Standard output, written a block at a time (``click.echo``, its ``color``: True keeps the
+    colour, False strips it, None strips it unless on a terminal)."""
+
+    BLOCK = 64 * 1024
+
+    def __init__(self, colour: bool | None) -> None:
+        self.colour = colour
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+        self.size += len(text)
+        if self.size >= self.BLOCK:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.parts:
+            block = "".join(self.parts)
+            self.parts.clear()
+            self.size = 0
+            click.echo(block, nl=False, color=self.colour)
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null, so that the exit does not fail flushing it."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

@@ -10,29 +10,41 @@ The steps, each in its own module:
 4. :mod:`~dazhou_reforms.validate.pool` runs the collection checks of :mod:`~dazhou_reforms.check`;
    the duplicate ids it suspects across batches are confirmed here, by re-reading the inputs.
 
-Problems are collected, not raised: the first ``max_errors`` of them are kept and reading stops
-there. Any failure of the validator itself becomes an ``internal-error`` problem, never a traceback.
+Problems are collected, not raised, into a :class:`~dazhou_reforms.validate.problem_store.ProblemStore`
+(sorted and each once, on disk past a bound: memory does not grow with them). The first
+``max_errors`` of them are kept and reading stops there: a JSON Lines file at the line it reached,
+any other step once it is done; the counts say what was read until then. Any failure of the
+validator itself becomes an ``internal-error`` problem, never a traceback.
+
+:func:`validation` gives what was found to read from (the command streams its report from it);
+:func:`validate_paths` gives it as an :class:`Outcome`, every problem in a list.
 """
 
 from __future__ import annotations
 
 import gc
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import groupby, islice
+from operator import itemgetter
 from pathlib import Path
 
 from dazhou_reforms.check.ids import Occurrence, repeated
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.codes import kind_of
 from dazhou_reforms.problems.origins import Origin
-from dazhou_reforms.problems.problem import Problem, shorten, sort_key
+from dazhou_reforms.problems.problem import Problem, shorten
+from dazhou_reforms.read.files import open_regular
+from dazhou_reforms.read.json_file import StopFile
 from dazhou_reforms.read.jsonl_lines import MAX_RECORD_SIZE, estimate_lines
 from dazhou_reforms.schema.models import TABLES
 from dazhou_reforms.validate.context import Context, release_folder, shipped_release, source_files
-from dazhou_reforms.validate.inputs import RawTree, RecordFile, find_inputs, tree_display
-from dazhou_reforms.validate.pool import BATCH_SIZE, RecordPool
+from dazhou_reforms.validate.external_sort import ExternalSort, SortError
+from dazhou_reforms.validate.inputs import Inputs, RawTree, RecordFile, find_inputs, tree_display
+from dazhou_reforms.validate.pool import BATCH_SIZE, Ids, RecordPool
+from dazhou_reforms.validate.problem_store import ProblemStore
 
 #: Default of --max-errors: enough to see every problem of a real file, bounded for a broken one.
 MAX_ERRORS = 1000
@@ -68,34 +80,109 @@ class Outcome:
             return 2
         return 1 if self.problems else 0
 
+    def sorted_problems(self) -> Iterable[Problem]:
+        return self.problems
 
-class _Enough(Exception):
-    """--max-errors problems are collected."""
+    def section(self, kind: str) -> Iterable[Problem]:
+        """The problems of one kind (``codes.KINDS``), in order."""
+        return (problem for problem in self.problems if kind_of(problem.code) == kind)
+
+
+@dataclass
+class Findings:
+    """What ``validate`` found, its problems in a store to read (sorted, each once) while it is open."""
+
+    store: ProblemStore
+    files: int = 0
+    records: int = 0
+    valid_records: int = 0
+    #: True when reading stopped at --max-errors.
+    truncated: bool = False
+
+    @property
+    def exit_code(self) -> int:
+        if self.store.has("input"):
+            return 2
+        return 1 if len(self.store) else 0
+
+    def sorted_problems(self) -> Iterable[Problem]:
+        return self.store
+
+    def section(self, kind: str) -> Iterable[Problem]:
+        return self.store.section(kind)
+
+
+class _Enough(StopFile):
+    """--max-errors problems are collected. A StopFile: a JSON Lines reader stops at that line and
+    still says what it read."""
 
 
 class _Sink:
-    def __init__(self, limit: int) -> None:
+    """Where problems go: the first ``limit`` of them (0: all) into the store, the others nowhere.
+
+    Reaching the limit stops a JSON Lines file being read (``interrupt``); any other step goes on
+    to its end (it reads what is in memory already, or one bounded file) and the run stops after it.
+    """
+
+    def __init__(self, limit: int, store: ProblemStore) -> None:
         self.limit = limit
-        self.problems: list[Problem] = []
+        self.store = store
+        self.count = 0
+        self.full = False
+        self.interrupt = False
 
     def __call__(self, problems: list[Problem]) -> None:
-        self.problems.extend(problems)
-        if self.limit and len(self.problems) >= self.limit:
-            del self.problems[self.limit :]
+        if self.full or not problems:
+            return
+        if self.limit and self.count + len(problems) >= self.limit:
+            problems = problems[: self.limit - self.count]
+            self.full = True
+        self.count += len(problems)
+        self.store.add(problems)
+        if self.full and self.interrupt:
+            raise _Enough
+
+    @contextmanager
+    def interrupting(self) -> Iterator[None]:
+        self.interrupt = True
+        try:
+            yield
+        finally:
+            self.interrupt = False
+
+    def stop_if_full(self) -> None:
+        if self.full:
             raise _Enough
 
 
+@contextmanager
+def validation(paths: Sequence[Path], options: Options = Options()) -> Iterator[Findings]:
+    """Validate the records under ``paths`` (see the module docstring); what was found can be read
+    until the context ends (then the temporary files of the store are gone).
+
+    Raises :class:`~dazhou_reforms.validate.external_sort.SortError` when temporary files cannot be
+    written (a full disk): the problems found could not all be kept.
+    """
+    with ProblemStore() as store:
+        found = Findings(store)
+        sink = _Sink(options.max_errors, store)
+        try:
+            with rare_collections():
+                _run(paths, options, sink, found)
+        except _Enough:
+            pass
+        found.truncated = sink.full
+        yield found
+
+
 def validate_paths(paths: Sequence[Path], options: Options = Options()) -> Outcome:
-    """Validate the records under ``paths``; see the module docstring."""
-    sink = _Sink(options.max_errors)
-    outcome = Outcome()
-    try:
-        with rare_collections():
-            _run(paths, options, sink, outcome)
-    except _Enough:
-        outcome.truncated = True
-    outcome.problems = _unique(sorted(sink.problems, key=sort_key))
-    return outcome
+    """Validate the records under ``paths``: every problem (sorted, each once) in a list.
+
+    For a program's own use of a few files; the command streams its report from :func:`validation`.
+    """
+    with validation(paths, options) as found:
+        problems = list(found.sorted_problems())
+        return Outcome(problems, found.files, found.records, found.valid_records, found.truncated)
 
 
 #: Allocations between two collections of the youngest generation while validating (default 700).
@@ -118,19 +205,6 @@ def rare_collections() -> Iterator[None]:
         gc.set_threshold(*before)
 
 
-def _unique(problems: list[Problem]) -> list[Problem]:
-    """Drop repeats (a duplicate id may be found by a batch and again across batches)."""
-    seen: set[tuple[object, ...]] = set()
-    out = []
-    for problem in problems:
-        key: tuple[object, ...] = (problem.code, problem.file, problem.line, problem.column)
-        key += (problem.record_id, problem.path, problem.message if problem.code != "duplicate-id" else "")
-        if key not in seen:
-            seen.add(key)
-            out.append(problem)
-    return out
-
-
 def _context(options: Options, sink: _Sink) -> Context:
     if options.release is not None:
         context, problems = release_folder(options.release)
@@ -146,13 +220,14 @@ def _context(options: Options, sink: _Sink) -> Context:
 class _Run:
     """One validation run: the inputs, the pool and what is needed to re-read them."""
 
-    def __init__(self, options: Options, sink: _Sink, outcome: Outcome, context: Context) -> None:
+    def __init__(self, options: Options, sink: _Sink, outcome: Findings, context: Context) -> None:
         self.options = options
         self.sink = sink
         self.outcome = outcome
         self.hidden: set[str] = set()  # files of raw/ trees read for context, not asked about
         self.asked_ids: set[str] = set()  # ids of the records in the files asked about
-        self.tree_places: list[tuple[str, str, Origin]] = []  # table, id, origin of the TOML records
+        #: table, id and where the id is written (file and line, not the text) of the TOML records
+        self.tree_places: list[tuple[str, str, Origin]] = []
         self.files: list[RecordFile] = []
         self.pool = RecordPool(context, sink, self.wanted, options.batch_size)
 
@@ -174,8 +249,10 @@ class _Run:
             every = {tree_display(p, tree.root) for p in files}
             self.hidden |= every - tree.only
         asked = {o.file for o in dataset.origins.values()} if tree.only is None else tree.only
-        for (table, record_id), origin in dataset.origins.items():
-            self.tree_places.append((table, record_id, origin))
+        self.outcome.files += len(asked)
+        self.outcome.records += sum(1 for o in dataset.origins.values() if o.file in asked)
+        self._places(dataset.origins)
+        for (_, record_id), origin in dataset.origins.items():
             if origin.file in asked:
                 self.asked_ids.add(record_id)
         self.sink([p for p in dataset.problems if self.wanted(p)])
@@ -192,8 +269,6 @@ class _Run:
                 pool.add(table, record, place or Origin(tree.root.name))
                 if place is not None and place.file in asked:
                     self.outcome.valid_records += 1
-        self.outcome.files += len(asked)
-        self.outcome.records += sum(1 for o in dataset.origins.values() if o.file in asked)
 
     def toml_files(self, files: list[RecordFile]) -> None:
         from dazhou_reforms.read.toml_tree import RawReader
@@ -208,8 +283,7 @@ class _Run:
         for table, ids in dataset.invalid_ids.items():
             for record_id in ids:
                 self.pool.add_invalid(table, record_id)
-        for (table, record_id), origin in dataset.origins.items():
-            self.tree_places.append((table, record_id, origin))
+        self._places(dataset.origins)
         for table, records in dataset.tables.items():
             for record in records:
                 origin = dataset.origins[(table, getattr(record, "id", ""))]
@@ -222,34 +296,78 @@ class _Run:
 
         self.outcome.files += 1
         self.files.append(file)
-        read = validate_jsonl if file.format == "jsonl" else validate_json
-        counts = read(file.path, file.display, file.table, self.pool, self.sink, self.options.max_record_size)
+        args = (file.path, file.display, file.table, self.pool, self.sink, self.options.max_record_size)
+        if file.format == "jsonl":
+            with self.sink.interrupting():  # at --max-errors the reader stops, and counts what it read
+                counts = validate_jsonl(*args)
+        else:
+            counts = validate_json(*args)
         self.outcome.records += counts.records
         self.outcome.valid_records += counts.valid
 
-    def locate(self, ids: set[str]) -> dict[str, list[Occurrence]]:
-        """Every occurrence of ``ids`` in the inputs, in reading order (to confirm duplicates)."""
+    def _places(self, origins: Mapping[tuple[str, str], Origin]) -> None:
+        """Keep where each TOML record's id is written, to confirm duplicates (not the file's text)."""
+        for (table, record_id), origin in origins.items():
+            self.tree_places.append((table, record_id, Origin(origin.file, origin.line_of("id", record_id))))
+
+    def locate(self, suspects: Ids) -> ExternalSort[tuple[str, int, Occurrence]]:
+        """Every occurrence of the ``suspects`` in the inputs, sorted by id, each id's in reading order."""
         from dazhou_reforms.read.json_file import stream_ids
 
-        found: dict[str, list[Occurrence]] = {}
+        found: ExternalSort[tuple[str, int, Occurrence]] = ExternalSort(itemgetter(0, 1))
+        order = 0
         for table, record_id, origin in self.tree_places:
-            if record_id in ids:
-                found.setdefault(record_id, []).append((table, origin))
+            if record_id in suspects:
+                found.add((record_id, order, (table, origin)), len(record_id))
+                order += 1
         for record_file in self.files:
-            for record_id, line in stream_ids(
-                record_file.path, record_file.format, self.options.max_record_size
-            ):
-                if record_id in ids:
-                    found.setdefault(record_id, []).append(
-                        (record_file.table, Origin(record_file.display, line))
+            max_size = self.options.max_record_size
+            for record_id, line in stream_ids(record_file.path, record_file.format, max_size):
+                if record_id in suspects:
+                    found.add(
+                        (record_id, order, (record_file.table, Origin(record_file.display, line))),
+                        len(record_id),
                     )
+                    order += 1
         return found
 
     def finish(self) -> None:
         """The collection checks of what is left, and the duplicates suspected across batches."""
         suspects = self.pool.finish()
-        if suspects:
-            self.sink([p for p in repeated(self.locate(suspects)) if self.wanted(p)])
+        if len(suspects):
+            with self.locate(suspects) as found:
+                self.confirm(found)
+
+    def confirm(self, found: Iterable[tuple[str, int, Occurrence]]) -> None:
+        """The duplicates among the occurrences ``found`` (sorted by id), reported a window of
+        occurrences at a time: one id's occurrences are counted first, never all held."""
+        by_id = itemgetter(0)
+        counting = groupby(found, key=by_id)
+        for (record_id, occurrences), (_, again) in zip(groupby(found, key=by_id), counting, strict=True):
+            total = sum(1 for _ in again)
+            if total < 2:
+                continue
+            rest = (occurrence for _, _, occurrence in occurrences)
+            first = next(rest)
+            while window := list(islice(rest, DUPLICATES_WINDOW)):
+                where = _Occurrences([first, *window], total)
+                self.sink([p for p in repeated({record_id: where}) if self.wanted(p)])
+
+
+#: Occurrences of one id made into problems at a time.
+DUPLICATES_WINDOW = 1024
+
+
+class _Occurrences(list[Occurrence]):
+    """The first occurrence of an id and a window of later ones: as ``check.ids.repeated`` takes
+    them (it reports each one after the first), but as long as all of them (it names their number)."""
+
+    def __init__(self, items: list[Occurrence], total: int) -> None:
+        super().__init__(items)
+        self.total = total
+
+    def __len__(self) -> int:
+        return self.total
 
 
 def _estimated_records(file: RecordFile) -> int:
@@ -257,7 +375,7 @@ def _estimated_records(file: RecordFile) -> int:
     if file.format != "jsonl":
         return 0
     try:
-        with file.path.open("rb") as stream:
+        with open_regular(file.path) as stream:  # never a FIFO or a device: it would block, or not end
             return estimate_lines(stream, os.fstat(stream.fileno()).st_size)
     except OSError:
         return 0  # reported when the file is read
@@ -267,7 +385,7 @@ def _guarded(run: _Run, display: str, step: object, *args: object) -> None:
     """Run one input's step; a failure of the validator is reported, not raised."""
     try:
         step(*args)  # type: ignore[operator]
-    except _Enough:
+    except (_Enough, SortError):
         raise
     except OSError as error:
         problem = codes.UNREADABLE.problem(
@@ -281,13 +399,25 @@ def _guarded(run: _Run, display: str, step: object, *args: object) -> None:
             f"the validator failed: {type(error).__name__}: {shorten(str(error), 120)}", display
         )
         run.sink([problem])
+    run.sink.stop_if_full()
 
 
-def _run(paths: Sequence[Path], options: Options, sink: _Sink, outcome: Outcome) -> None:
+def _run(paths: Sequence[Path], options: Options, sink: _Sink, outcome: Findings) -> None:
     inputs = find_inputs(paths, options.table)
     sink(inputs.problems)
+    sink.stop_if_full()
     context = _context(options, sink)
+    sink.stop_if_full()
     run = _Run(options, sink, outcome, context)
+    try:
+        _read_all(inputs, run)
+    finally:
+        run.pool.close()
+
+
+def _read_all(inputs: Inputs, run: _Run) -> None:
+    """Every input in its turn (sources first, then trees, TOML and the other tables' files), then
+    the collection checks."""
     order = {table: index for index, table in enumerate(TABLES)}
     json_files = sorted(
         (f for f in inputs.files if f.format != "toml"), key=lambda f: (f.table != "sources", order[f.table])

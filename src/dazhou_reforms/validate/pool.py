@@ -15,6 +15,10 @@ checked batch only the ids are kept, as fingerprints in an :class:`~dazhou_refor
   is a suspect: :meth:`RecordPool.finish` returns the suspects, and the validator confirms them by
   re-reading its inputs before it reports them;
 - what the batches cannot see: a parent_id cycle whose reforms are in different batches.
+
+Memory stays flat in the number of problems too: the ids of invalid records and the suspects are
+:class:`Ids` (a set while few, fingerprints past that), and of a reform whose parent may come later
+only its would-be problem is kept, on disk past a bound, until the end tells whether it holds.
 """
 
 from __future__ import annotations
@@ -30,7 +34,8 @@ from dazhou_reforms.problems.origins import Origin, at_lines
 from dazhou_reforms.problems.problem import Problem
 from dazhou_reforms.schema.models import ID_TABLES, TABLES, Model
 from dazhou_reforms.validate.context import Context
-from dazhou_reforms.validate.id_index import IdIndex
+from dazhou_reforms.validate.external_sort import ExternalSort
+from dazhou_reforms.validate.id_index import MAX_TAG, IdIndex
 
 #: Records of one table checked together, all at once, before the table is checked in batches.
 BATCH_SIZE = 1000
@@ -45,6 +50,55 @@ SELF_REFERENCES = {"reforms": "parent_id"}
 
 #: The tag of each table's ids in the index.
 TAGS = {table: tag for tag, table in enumerate(ID_TABLES)}
+
+
+def _in_order(_: object) -> int:
+    """The sort key that keeps items in the order they came."""
+    return 0
+
+
+#: Ids an :class:`Ids` holds exactly (in a set) before it turns to fingerprints.
+EXACT_IDS = 10_000
+
+
+class Ids:
+    """Ids, each with the tag of its table: a set while there are up to ``limit`` of them (exact),
+    an :class:`IdIndex` past that (about 8 bytes an id; a hit there means "probably")."""
+
+    def __init__(self, limit: int = EXACT_IDS) -> None:
+        self.limit = limit
+        self.exact: dict[str, int] | None = {}  # id -> bit mask of its tags
+        self.index: IdIndex | None = None
+        self.count = 0
+
+    def __len__(self) -> int:
+        return self.count
+
+    def add(self, item: str, tag: int = 0) -> None:
+        self.count += 1
+        if self.exact is None:
+            assert self.index is not None
+            self.index.add(item, tag)
+            return
+        self.exact[item] = self.exact.get(item, 0) | 1 << tag
+        if len(self.exact) > self.limit:
+            self.index = IdIndex(4 * self.limit)
+            for known, mask in self.exact.items():
+                for each in range(MAX_TAG + 1):
+                    if mask >> each & 1:
+                        self.index.add(known, each)
+            self.exact = None
+
+    def has(self, item: str, tag: int | None = None) -> bool:
+        """Whether ``item`` was added with ``tag`` (None: with any tag)."""
+        if self.exact is not None:
+            mask = self.exact.get(item, 0)
+            return bool(mask if tag is None else mask >> tag & 1)
+        assert self.index is not None
+        return self.index.has(item, tag)
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, str) and self.has(item)
 
 
 class Places(Mapping[tuple[str, str], Origin]):
@@ -78,11 +132,14 @@ class RecordPool:
     kept: dict[str, list[Model]] = field(default_factory=lambda: {table: [] for table in TABLES})
     #: table -> id -> where the kept record of that id was read.
     places: dict[str, dict[str, Origin]] = field(default_factory=lambda: {table: {} for table in TABLES})
-    invalid: dict[str, set[str]] = field(default_factory=dict)
+    #: Ids of records that failed the schema, tagged with their table: references to them resolve.
+    invalid: Ids = field(default_factory=Ids)
     #: Ids of the checked batches of every table, each tagged with its table.
     index: IdIndex | None = None
-    deferred: list[tuple[str, Model, Origin]] = field(default_factory=list)
-    suspects: set[str] = field(default_factory=set)
+    #: (table, id named, problem) of each self-reference that may name a record of a later batch:
+    #: the problem holds unless that id is known at the end.
+    deferred: ExternalSort[tuple[str, str, Problem]] = field(default_factory=lambda: ExternalSort(_in_order))
+    suspects: Ids = field(default_factory=Ids)
     #: Records the inputs are estimated to hold (sizes the index when the first batch is checked).
     expected: int = 0
     #: Tables checked in batches already.
@@ -133,7 +190,8 @@ class RecordPool:
             self.index.reserve(records)
 
     def add_invalid(self, table: str, record_id: str) -> None:
-        self.invalid.setdefault(table, set()).add(record_id)
+        if table in TAGS:
+            self.invalid.add(record_id, TAGS[table])
 
     # -- checking -------------------------------------------------------------------------------
 
@@ -145,28 +203,28 @@ class RecordPool:
     def known(self, deferring: str | None = None) -> dict[str, set[str]]:
         """For each table, the ids a reference may name beyond the records being checked.
 
-        The ids of kept records (but of ``deferring``, whose kept records are the batch), of invalid
-        records and of the context; the ids of checked batches are asked of the index
-        (:meth:`resolver`).
+        The ids of kept records (but of ``deferring``, whose kept records are the batch) and of the
+        context; those of checked batches and of invalid records are asked of the index and of
+        ``invalid`` (:meth:`resolver`).
         """
         known: dict[str, set[str]] = {}
         for table in ID_TABLES:
             ids = self.context.ids.get(table, set()) if table not in self.covered else set()
-            invalid = self.invalid.get(table)
             kept = self.kept[table] if table != deferring else ()
-            if invalid or kept:  # else the context's own set, not a copy (this runs every batch)
-                ids = ids | (invalid or set())
-                ids.update(str(getattr(record, "id", "")) for record in kept)
+            if kept:  # else the context's own set, not a copy (this runs every batch)
+                ids = ids.union(str(getattr(record, "id", "")) for record in kept)
             known[table] = ids
         return known
 
     def resolver(self, deferring: str | None = None, pending: set[str] | None = None) -> Resolve:
         """Ids of checked batches; with ``pending``, self-references of ``deferring`` wait for the end."""
-        index = self.index
+        index, invalid = self.index, self.invalid
         defer = deferring if deferring in SELF_REFERENCES and pending is not None else None
 
         def resolve(table: str, value: str) -> bool:
             if index is not None and index.has(value, TAGS[table]):
+                return True
+            if invalid.count and invalid.has(value, TAGS[table]):
                 return True
             if table == defer and pending is not None:
                 pending.add(value)  # may come in a later batch: checked again at the end
@@ -191,9 +249,21 @@ class RecordPool:
         self._against_others(table, batch, places, add=True)
         if pending:
             field_name = SELF_REFERENCES[table]
-            for record in batch:
-                if getattr(record, field_name, None) in pending:
-                    self.deferred.append((table, record, places[getattr(record, "id", "")]))
+            self._defer(
+                table, [record for record in batch if getattr(record, field_name, None) in pending], places
+            )
+
+    def _defer(self, table: str, records: list[Model], places: Mapping[str, Origin]) -> None:
+        """Keep the problems ``records`` have if the ids their self-references name never come."""
+        field_name = SELF_REFERENCES[table]
+        named = {getattr(record, "id", ""): getattr(record, field_name, "") for record in records}
+        origins = {record_id: places[record_id] for record_id in named}
+        problems = check_dataset(
+            {table: records}, Places({table: origins}), None, self.known(table), lambda *_: False
+        )
+        for problem in problems:
+            if problem.code == codes.UNRESOLVED_REFERENCE.name and problem.path == field_name:
+                self.deferred.add((table, named[problem.record_id or ""], problem), len(problem.message))
 
     def _against_others(
         self, table: str, records: list[Model], places: Mapping[str, Origin], add: bool = False
@@ -209,10 +279,9 @@ class RecordPool:
             index = self.index = IdIndex(max(int(1.1 * self.expected), 2 * len(records)))
         ids = [record_id for record in records if (record_id := getattr(record, "id", None)) is not None]
         if index is not None:
-            if add:
-                self.suspects.update(index.add_many(ids, TAGS.get(table, 0)))
-            else:
-                self.suspects.update(record_id for record_id in ids if record_id in index)
+            seen = index.add_many(ids, TAGS.get(table, 0)) if add else [i for i in ids if i in index]
+            for record_id in seen:
+                self.suspects.add(record_id)
         released = self._released_tables()
         problems = []
         clashes = released.keys() & ids if released else set()
@@ -231,7 +300,7 @@ class RecordPool:
             }
         return self._released
 
-    def finish(self) -> set[str]:
+    def finish(self) -> Ids:
         """Check everything still kept, then what the batches left open. Returns the suspects: ids
         whose fingerprint was seen twice across batches, duplicates unless fingerprints collide
         (the caller re-reads its inputs to tell, see :func:`~dazhou_reforms.check.ids.repeated`)."""
@@ -242,17 +311,19 @@ class RecordPool:
         self.report([p for p in problems if (p.file is not None and self.wanted(p)) or self.about_input(p)])
         for table in ID_TABLES:
             self._against_others(table, self.kept[table], self.places[table])
-        if self.deferred:
-            places: dict[str, dict[str, Origin]] = {}
-            by_table: dict[str, list[Model]] = {}
-            for table, record, origin in self.deferred:
-                by_table.setdefault(table, []).append(record)
-                places.setdefault(table, {})[getattr(record, "id", "")] = origin
-            again = check_dataset(by_table, Places(places), None, known, resolve)
-            paths = set(SELF_REFERENCES.values())
-            wanted = codes.UNRESOLVED_REFERENCE.name
-            self.report([p for p in again if p.code == wanted and p.path in paths and self.wanted(p)])
+        holding: list[Problem] = []
+        for table, value, problem in self.deferred:
+            if value not in known[table] and not resolve(table, value) and self.wanted(problem):
+                holding.append(problem)
+                if len(holding) >= STREAM_BATCH_SIZE:
+                    self.report(holding)
+                    holding = []
+        self.report(holding)
         return self.suspects
+
+    def close(self) -> None:
+        """Remove what the pool keeps on disk."""
+        self.deferred.close()
 
     def about_input(self, problem: Problem) -> bool:
         """A problem without a file is about the input unless it concerns a context source."""
