@@ -52,7 +52,7 @@ def run(path: Path, output_format: str, src: Path, work: Path) -> dict[str, floa
     env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
     env["PYTHONPATH"] = str(src)
     env["PYTHONPYCACHEPREFIX"] = str(work / "pycache")
-    command = [sys.executable, "-m", "dazhou_reforms.cli.main", "validate", str(path)]
+    command = [sys.executable, "-m", "dazhou_reforms.cli", "validate", str(path)]
     command += ["--table", "glossary", "--max-errors", "0", "--format", output_format]
     start = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.PIPE, env=env)

@@ -45,7 +45,7 @@ print(json.dumps([os.waitstatus_to_exitcode(done[1]), done[2].ru_maxrss]))
 
 def peak_of_validate(*args: str, cwd: Path, timeout: float = 120) -> tuple[int, float, bytes]:
     """Exit status, peak RSS (MB) and standard output of ``validate args`` in a child process."""
-    command = [sys.executable, "-m", "dazhou_reforms.cli.main", "validate", *args]
+    command = [sys.executable, "-m", "dazhou_reforms.cli", "validate", *args]
     package = str(Path(dazhou_reforms.__file__).parents[1])  # the package under test, wherever cwd is
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([package, os.environ.get("PYTHONPATH", "")])}
     report = cwd / "report.out"

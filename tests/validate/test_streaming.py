@@ -403,7 +403,7 @@ def test_a_reader_that_goes_away_ends_the_command_quietly(tmp_path: Path) -> Non
     (tmp_path / "x.jsonl").write_bytes(b"x\n" * 30_000)
     package = str(Path(dazhou_reforms.__file__).parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([package, os.environ.get("PYTHONPATH", "")])}
-    command = [sys.executable, "-m", "dazhou_reforms.cli.main", "validate", "x.jsonl", "--table", "glossary"]
+    command = [sys.executable, "-m", "dazhou_reforms.cli", "validate", "x.jsonl", "--table", "glossary"]
     command += ["--max-errors", "0"]
     process = subprocess.Popen(command, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None and process.stderr is not None

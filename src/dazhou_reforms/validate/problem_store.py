@@ -8,9 +8,9 @@ an :class:`~dazhou_reforms.validate.external_sort.ExternalSort`, on disk past a 
 drops repeats (a duplicate id found by a batch and again across batches): repeats share their
 sort key, so they are adjacent, and only the keys of one group of equal sort keys are held.
 
-What is kept of a problem: its fields, a string longer than a report ever prints of it
-(``problems.problem.MAX_TEXT``) cut just past that length, so that ``Problem.shown`` prints it as
-before (a message or a field path may hold a whole key of a record); and its keys for sorting and
+What is kept of a problem: its fields, but a string longer than a report ever prints of it
+(``problems.problem.MAX_TEXT``: a message or a field path may hold a whole key of a record) as a
+report prints it (``Problem.shown``, which gives the same when applied again); and its keys for sorting and
 repeats, in which such a long string is its first ``KEY_CHARS`` characters and a digest of the
 whole (only strings equal in their first ``KEY_CHARS`` characters may sort otherwise than by their
 whole text).
@@ -32,7 +32,7 @@ from dazhou_reforms.validate.external_sort import ExternalSort
 
 #: Characters of a string kept for sorting and for telling repeats apart (the rest: a digest).
 KEY_CHARS = 1000
-#: Characters of a string field kept: more than any report prints of it (it then ends with "…").
+#: Characters of a string field kept as they are: more than any report prints of it.
 KEPT_CHARS = MAX_TEXT + 1
 
 #: The fields of a problem, and those that may hold long text.
@@ -88,7 +88,11 @@ def _item(problem: Problem) -> tuple[Item, int]:
     repeat = _repeat_key(values)
     repeat = (file, repeat[1], repeat[2], *(None if s is None else _bounded(s) for s in repeat[3:]))
     sort = (file or "", problem.line or 0, problem.column or 0, problem.code, path or "")
-    values = tuple(v[:KEPT_CHARS] if type(v) is str and len(v) > KEPT_CHARS else v for v in values)
+    if any(type(v) is str and len(v) > KEPT_CHARS for v in values):  # as a report prints those
+        shown = _fields(problem.shown())  # (shown() of a shown problem gives the same)
+        values = tuple(
+            s if type(v) is str and len(v) > KEPT_CHARS else v for v, s in zip(values, shown, strict=True)
+        )
     return (sort, values, repeat), 300 + min(size, 7 * KEPT_CHARS)
 
 
