@@ -63,12 +63,16 @@ def real_records() -> dict[str, list[Any]]:
 
 
 def write_release(tables: dict[str, list[Any]], folder: Path) -> None:
-    """A mini release folder: <table>.jsonl of the real records (what `validate --release` reads)."""
+    """A mini release folder: <table>.jsonl of the real records and their SHA256SUMS (what
+    `validate --release` reads, after verifying the folder)."""
+    from dazhou_reforms.release.write import checksums
+
     folder.mkdir(parents=True)
     for table, records in tables.items():
         with (folder / f"{table}.jsonl").open("wb") as out:
             for record in sorted(records, key=lambda r: getattr(r, "id", "")):
                 out.write(release_line(record.model_dump(mode="json")))
+    (folder / "SHA256SUMS").write_bytes(checksums({p.name: p.read_bytes() for p in folder.iterdir()}))
 
 
 def _new_id(base: str, index: int) -> str:
