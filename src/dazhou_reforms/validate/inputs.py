@@ -22,7 +22,8 @@ from typing import Literal
 
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.problem import Problem
-from dazhou_reforms.read.files import NotARegularFile, check_regular, why_unreadable
+from dazhou_reforms.read.files import NotARegularFile, check_regular
+from dazhou_reforms.read.raw_files import tree_name, unreadable
 from dazhou_reforms.schema.models import TABLES
 
 FORMATS: dict[str, Literal["toml", "jsonl", "json"]] = {
@@ -76,9 +77,7 @@ def tree_display(path: Path, root: Path) -> str:
     Only the folder of ``path`` is resolved, not ``path`` itself: the entry is named as it is
     listed, whatever it is (a link, a loop, a FIFO)."""
     full = resolved(path.parent) / path.name
-    if root.parent in full.parents:
-        return full.relative_to(root.parent).as_posix()
-    return path.as_posix()
+    return tree_name(full, root) if root.parent in full.parents else path.as_posix()
 
 
 def is_directory(path: Path) -> bool:
@@ -101,7 +100,7 @@ def path_problem(display: str, path: Path, error: OSError, missing: str, hint: s
         return codes.MISSING_PATH.problem(
             missing, display, hint=hint or "check the path; give files or directories of records"
         )
-    return _unreadable(display, error, path, hint)
+    return unreadable(display, error, path, hint or PATH_HINT)
 
 
 def find_inputs(paths: Sequence[Path], table: str | None = None) -> Inputs:
@@ -121,17 +120,13 @@ def find_inputs(paths: Sequence[Path], table: str | None = None) -> Inputs:
             else:
                 _file(path, table, inputs, trees)
         except OSError as error:
-            inputs.problems.append(_unreadable(display, error, path))
+            inputs.problems.append(unreadable(display, error, path, PATH_HINT))
     inputs.trees = list(trees.values())
     return inputs
 
 
-def _unreadable(display: str, error: OSError, path: Path, hint: str | None = None) -> Problem:
-    return codes.UNREADABLE.problem(
-        f"{display} cannot be read: {why_unreadable(path, error)}",
-        display,
-        hint=hint or "only regular files and directories are read: check the path",
-    )
+#: The hint of a path given to validate that is neither a regular file nor a directory.
+PATH_HINT = "only regular files and directories are read: check the path"
 
 
 def _tree(root: Path, trees: dict[Path, RawTree], file: Path | None) -> None:
@@ -164,7 +159,7 @@ def _directory(path: Path, table: str | None, inputs: Inputs, trees: dict[Path, 
             if is_directory(entry):
                 raise IsADirectoryError(errno.EISDIR, "Is a directory", str(entry))
         except OSError as error:
-            inputs.problems.append(_unreadable(entry.as_posix(), error, entry))
+            inputs.problems.append(unreadable(entry.as_posix(), error, entry, PATH_HINT))
             refused += 1
             continue
         files.append(entry)
