@@ -8,6 +8,7 @@ the quote are a ``quote-mismatch``; the right integers pass.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -55,13 +56,18 @@ PLACES = {
     "recognition": (REFORM, '{ quote = "2022年度全面深化改革典型案例" }', "recognitions[0].evidence[0]", 18),
     "section": (
         SECTION,
-        '{ quote = "二、坚持问题导向和破题指向,推动改革与发展深度融合高效联动" }',
+        '{ source_id = "dazhou-reform-article-2024-04-10", quote = "二、坚持问题导向和破题指向,推动改革与发展深度融合高效联动" }',
         "evidence[0]",
         7,
     ),
 }
 #: Where each of those quotes occurs in the source text.
 STARTS = {"evidence": 2526, "recognition": 2016, "section": 1020}
+
+
+def _quote_length(entry: str) -> int:
+    """The length in code points of the quote of an evidence entry written as an inline table."""
+    return len(tomllib.loads(f"x = {entry}")["x"]["quote"])
 
 
 def _problems(make_tree: Callable[..., Path], tmp_path: Path, place: str, written: str) -> list[Problem]:
@@ -72,7 +78,11 @@ def _problems(make_tree: Callable[..., Path], tmp_path: Path, place: str, writte
     assert text.count(entry) == 1
     overlay = tmp_path / "overlay"
     (overlay / file).parent.mkdir(parents=True)
-    (overlay / file).write_text(text.replace(entry, entry.replace('" }', f'", {written} }}')), "utf-8")
+    if written.startswith("source_id") and "source_id" in entry:
+        written_entry = re.sub(r'source_id = "[^"]*"', written, entry)
+    else:
+        written_entry = entry.replace('" }', f'", {written} }}')
+    (overlay / file).write_text(text.replace(entry, written_entry), "utf-8")
     return sorted(read_and_check(make_tree(overlay)).problems, key=sort_key)
 
 
@@ -91,7 +101,7 @@ def test_an_offset_that_is_not_an_integer_is_a_wrong_type_of_that_field(
     assert problem.expected == "int"
     assert problem.found == shown_value(value)
     assert problem.record_id == ("part-2" if place == "section" else "one-industry-one-license-one-code")
-    where = STARTS[place] + (0 if field == "start" else len(PLACES[place][1]) - len('{ quote = "" }'))
+    where = STARTS[place] + (0 if field == "start" else _quote_length(PLACES[place][1]))
     assert f"`{field} = {where}`" in (problem.hint or "")
 
 
@@ -100,7 +110,7 @@ def test_offsets_that_agree_with_the_quote_pass(
     place: str, make_tree: Callable[..., Path], tmp_path: Path
 ) -> None:
     start = STARTS[place]
-    end = start + len(PLACES[place][1]) - len('{ quote = "" }')
+    end = start + _quote_length(PLACES[place][1])
     assert _problems(make_tree, tmp_path, place, f"start = {start}, end = {end}") == []
 
 

@@ -209,7 +209,7 @@ def test_a_section_whose_first_evidence_has_a_wrong_source_id_reports_that_alone
 ) -> None:
     raw = make_tree()
     _rewrite(
-        raw / "sections" / "lead.toml", 'evidence = [{ quote = "', 'evidence = [{ source_id = [1], quote = "'
+        raw / "sections" / "lead.toml", '{ source_id = "dazhou-reform-article-2024-04-10", quote = "', '{ source_id = [1], quote = "'
     )
     problems = read_and_check(raw).problems
     assert [(p.code, p.file, p.path) for p in problems] == [
@@ -263,7 +263,7 @@ def test_vocabulary_entries_of_the_wrong_type_are_wrong_type(
 def test_a_source_whose_id_is_a_date_names_no_record_in_its_problems(make_tree: Callable[..., Path]) -> None:
     raw = make_tree()
     source = next((raw / "sources").glob("*.toml"))
-    _rewrite(source, 'id = "dazhou-reform-article-2024-04-10"', "id = 2024-04-10\ntext = 1")
+    _rewrite(source, '\nid = "dazhou-reform-article-2024-04-10"', "\nid = 2024-04-10\ntext = 1")
     problems = read_raw(raw).problems
     assert_reportable(problems)
     assert ("unknown-field", "text") in [(p.code, p.path) for p in problems]
