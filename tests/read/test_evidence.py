@@ -56,7 +56,8 @@ PLACES = {
     "recognition": (REFORM, '{ quote = "2022年度全面深化改革典型案例" }', "recognitions[0].evidence[0]", 18),
     "section": (
         SECTION,
-        '{ source_id = "dazhou-reform-article-2024-04-10", quote = "二、坚持问题导向和破题指向,推动改革与发展深度融合高效联动" }',
+        '{ source_id = "dazhou-reform-article-2024-04-10", '
+        'quote = "二、坚持问题导向和破题指向,推动改革与发展深度融合高效联动" }',
         "evidence[0]",
         7,
     ),

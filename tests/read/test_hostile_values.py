@@ -208,9 +208,9 @@ def test_a_section_whose_first_evidence_has_a_wrong_source_id_reports_that_alone
     make_tree: Callable[..., Path],
 ) -> None:
     raw = make_tree()
-    _rewrite(
-        raw / "sections" / "lead.toml", '{ source_id = "dazhou-reform-article-2024-04-10", quote = "', '{ source_id = [1], quote = "'
-    )
+    article = "dazhou-reform-article-2024-04-10"
+    lead = raw / "sections" / "lead.toml"
+    _rewrite(lead, f'{{ source_id = "{article}", quote = "', '{ source_id = [1], quote = "')
     problems = read_and_check(raw).problems
     assert [(p.code, p.file, p.path) for p in problems] == [
         ("wrong-type", "raw/sections/lead.toml", "evidence[0].source_id")
