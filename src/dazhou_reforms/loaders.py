@@ -158,13 +158,23 @@ def _converter(annotation: Any) -> Converter | None:
 
 
 @cache
-def _plan(model: type[Any]) -> tuple[tuple[str, Converter | None], ...]:
-    return tuple((name, _converter(field.annotation)) for name, field in model.model_fields.items())
+def _plan(model: type[Any]) -> tuple[tuple[str, Converter | None, bool], ...]:
+    """(field, converter, whether a row may lack it) of every field: a field whose default is None
+    may be missing from a row of an older release, written before the field was added (the
+    evidence selectors of 1.1.0 in a 1.0.x release); it reads as None."""
+    return tuple(
+        (name, _converter(field.annotation), not field.is_required() and field.default is None)
+        for name, field in model.model_fields.items()
+    )
 
 
 def construct(model: type[B], row: dict[str, Any]) -> B:
     """A record from a released (already validated, checksum-verified) JSON row, without validation."""
-    values = {name: row[name] if convert is None else convert(row[name]) for name, convert in _plan(model)}
+    values = {
+        name: value if convert is None or (optional and value is None) else convert(value)
+        for name, convert, optional in _plan(model)
+        for value in (row.get(name) if optional else row[name],)
+    }
     return model.model_construct(**values)
 
 
