@@ -56,4 +56,8 @@ def span_text(text: str, start: int, end: int, size: int = CONTEXT) -> SpanText:
 
 def selectors(text: str, start: int, end: int) -> dict[str, str]:
     """The derived selector fields of a span of ``text``: ``prefix``, ``suffix``, ``fragment``."""
-    return {"prefix": prefix_of(text, start), "suffix": suffix_of(text, end), "fragment": fragment_of(start, end)}
+    return {
+        "prefix": prefix_of(text, start),
+        "suffix": suffix_of(text, end),
+        "fragment": fragment_of(start, end),
+    }
