@@ -18,7 +18,7 @@ import threading
 import types
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar, Union, cast, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union, cast, get_args, get_origin, overload
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         Section,
         Source,
     )
+    from dazhou_reforms.schema.selectors import SpanText
 
 M = TypeVar("M", bound="Model")
 B = TypeVar("B", bound="BaseModel")
@@ -266,10 +267,31 @@ def metrics_for(reform_id: str, version: str | None = None) -> list[Metric]:
     return [metric for metric in load_metrics(version) if metric.reform_id == reform_id]
 
 
-def evidence_text(evidence: Evidence, version: str | None = None, context: int = 0) -> str:
-    """The source text of an evidence span, with ``context`` characters either side."""
+@overload
+def evidence_text(
+    evidence: Evidence, version: str | None = None, context: int = 0, *, split: Literal[False] = False
+) -> str: ...
+@overload
+def evidence_text(
+    evidence: Evidence, version: str | None = None, context: int = 0, *, split: Literal[True]
+) -> SpanText: ...
+def evidence_text(
+    evidence: Evidence, version: str | None = None, context: int = 0, *, split: bool = False
+) -> str | SpanText:
+    """The source text of an evidence span, with ``context`` characters either side.
+
+    With ``split=True``: a :class:`~dazhou_reforms.schema.selectors.SpanText` ``(prefix, quote,
+    suffix)``, the context apart from the quote, ``context`` code points of it (32 when ``context``
+    is 0: the W3C TextQuoteSelector's ``prefix`` and ``suffix`` a release carries in each evidence,
+    computed here from the text, so also for releases before 1.1.0); ``"".join(...)`` is the text
+    ``split=False`` gives.
+    """
     sources = {source.id: source for source in load_sources(version)}
     text = sources[evidence.source_id].text
+    if split:
+        from dazhou_reforms.schema.selectors import CONTEXT, span_text
+
+        return span_text(text, evidence.start, evidence.end, context or CONTEXT)
     return text[max(0, evidence.start - context) : evidence.end + context]
 
 
