@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from dazhou_reforms.release.annotations import MOTIVATIONS, text_iri
+
 #: Noise from inside rdflib's JSON-LD parser, not from the release.
 pytestmark = pytest.mark.filterwarnings("ignore:ConjunctiveGraph is deprecated:DeprecationWarning")
-
-from dazhou_reforms.release.annotations import MOTIVATIONS, text_iri
 
 #: A copy of the W3C's ``http://www.w3.org/ns/anno.jsonld`` (the Web Annotation JSON-LD context).
 ANNO_CONTEXT = Path(__file__).parents[1] / "fixtures" / "jsonld" / "anno.jsonld"
