@@ -45,6 +45,8 @@ MIN_SIDE = 8
 WEAK_AGREEMENT = 8
 #: Folded characters from which a quote found once in both texts is taken without context.
 LONG_QUOTE = 16
+#: Exact quotes only.
+NO_FOLDING = Folding()
 
 
 @dataclass(frozen=True)
@@ -187,7 +189,7 @@ class OldSpan:
 class Anchoring:
     """The spans of one old text, ready to be anchored in any number of new texts."""
 
-    def __init__(self, text: str, spans: Sequence[Span], folding: Folding = Folding()) -> None:
+    def __init__(self, text: str, spans: Sequence[Span], folding: Folding = NO_FOLDING) -> None:
         self.folding = folding
         old = Folded(text, folding)
         context = Context.of(text)
@@ -224,8 +226,8 @@ class Anchoring:
         scored = []
         for start, end in candidates:
             left, right, full_left, full_right = old.selector.agreement(context, start, end)
-            strong = (full_left and old.left_distinguishes) or (full_right and old.right_distinguishes)
-            scored.append((start, end, left + right, strong, max(left, right)))
+            confirmed = (full_left and old.left_distinguishes) or (full_right and old.right_distinguishes)
+            scored.append((start, end, left + right, confirmed, max(left, right)))
         strong = [item for item in scored if item[3]]
         if len(strong) == 1:
             start, end, total, _, _ = strong[0]
@@ -233,12 +235,16 @@ class Anchoring:
                 return self._anchored(new.text, old.span, start, end, "its context agrees")
             return Anchor("ambiguous", candidates=tuple(candidates), reason="another place agrees as much")
         if strong:
-            return Anchor("ambiguous", candidates=tuple(candidates), reason="the context agrees at several places")
+            return Anchor(
+                "ambiguous", candidates=tuple(candidates), reason="the context agrees at several places"
+            )
         if len(scored) == 1 and old.occurrences == 1:
             start, end, _, _, side = scored[0]
             if side >= WEAK_AGREEMENT or len(self.folding.text(old.span.quote)) >= LONG_QUOTE:
                 return self._anchored(new.text, old.span, start, end, "the only occurrence in both texts")
-        return Anchor("ambiguous", candidates=tuple(candidates), reason="the context does not single out a place")
+        return Anchor(
+            "ambiguous", candidates=tuple(candidates), reason="the context does not single out a place"
+        )
 
     @staticmethod
     def _anchored(text: str, span: Span, start: int, end: int, reason: str) -> Anchor:
