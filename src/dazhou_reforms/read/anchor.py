@@ -14,11 +14,14 @@ Each span is a W3C text quote: the quote with up to 32 code points of context ei
    the old context was cut short by the edge of the text, the same edge in the new one).
    A side is *distinguishing* when no other occurrence of the quote in the OLD text agrees fully on
    that side: a context the old text repeats proves nothing.
-3. **Decision**: one candidate that agrees fully on a distinguishing side, and whose agreement in
-   all is greater than every other candidate's, is the anchor: ``exact`` when the new text there is
+3. **Decision**: the one candidate that agrees fully on both sides (the whole W3C selector, prefix,
+   quote and suffix, matches there and nowhere else, and matched nowhere else in the old text) is
+   the anchor. Failing that, one candidate that agrees fully on a distinguishing side, and whose
+   agreement in all is greater than every other candidate's, is the anchor: ``exact`` when the new text there is
    the quote, else ``normalized``. Failing that, a candidate that is the quote's only occurrence in
-   both texts is the anchor when some context agrees (:data:`WEAK_AGREEMENT` characters on a side)
-   or the quote is long (:data:`LONG_QUOTE` folded characters). Anything else is ``ambiguous``
+   both texts is the anchor when some context agrees (:data:`WEAK_AGREEMENT` characters on a side;
+   a quote alone, however long, is not enough: an editor may quote a deleted sentence elsewhere).
+   Anything else is ``ambiguous``
    (the candidates listed) or, with no candidate, ``orphaned``.
 
 So a span is never anchored on a guess: where the context does not single out one place, the
@@ -43,8 +46,6 @@ STATUSES: tuple[Status, ...] = ("exact", "normalized", "ambiguous", "orphaned")
 MIN_SIDE = 8
 #: Folded characters of agreement on one side that confirm a quote found once in both texts.
 WEAK_AGREEMENT = 8
-#: Folded characters from which a quote found once in both texts is taken without context.
-LONG_QUOTE = 16
 #: Exact quotes only.
 NO_FOLDING = Folding()
 
@@ -184,6 +185,7 @@ class OldSpan:
     occurrences: int
     left_distinguishes: bool
     right_distinguishes: bool
+    both_distinguish: bool
 
 
 class Anchoring:
@@ -210,6 +212,7 @@ class Anchoring:
                     len(others) + 1,
                     not any(full_left for _, _, full_left, _ in others),
                     not any(full_right for _, _, _, full_right in others),
+                    not any(full_left and full_right for _, _, full_left, full_right in others),
                 )
             )
 
@@ -224,10 +227,15 @@ class Anchoring:
         if not candidates:
             return Anchor("orphaned", reason="the quote does not occur in the new text")
         scored = []
+        whole = []
         for start, end in candidates:
             left, right, full_left, full_right = old.selector.agreement(context, start, end)
             confirmed = (full_left and old.left_distinguishes) or (full_right and old.right_distinguishes)
             scored.append((start, end, left + right, confirmed, max(left, right)))
+            if full_left and full_right:
+                whole.append((start, end))
+        if len(whole) == 1 and old.both_distinguish:
+            return self._anchored(new.text, old.span, *whole[0], "its prefix and suffix agree")
         strong = [item for item in scored if item[3]]
         if len(strong) == 1:
             start, end, total, _, _ = strong[0]
@@ -240,7 +248,7 @@ class Anchoring:
             )
         if len(scored) == 1 and old.occurrences == 1:
             start, end, _, _, side = scored[0]
-            if side >= WEAK_AGREEMENT or len(self.folding.text(old.span.quote)) >= LONG_QUOTE:
+            if side >= WEAK_AGREEMENT:
                 return self._anchored(new.text, old.span, start, end, "the only occurrence in both texts")
         return Anchor(
             "ambiguous", candidates=tuple(candidates), reason="the context does not single out a place"
