@@ -17,10 +17,11 @@ Each span is a W3C text quote: the quote with up to 32 code points of context ei
 3. **Decision**: the one candidate that agrees fully on both sides (the whole W3C selector, prefix,
    quote and suffix, matches there and nowhere else, and matched nowhere else in the old text) is
    the anchor. Failing that, one candidate that agrees fully on a distinguishing side, and whose
-   agreement in all is greater than every other candidate's, is the anchor: ``exact`` when the new text there is
-   the quote, else ``normalized``. Failing that, a candidate that is the quote's only occurrence in
-   both texts is the anchor when some context agrees (:data:`WEAK_AGREEMENT` characters on a side;
-   a quote alone, however long, is not enough: an editor may quote a deleted sentence elsewhere).
+   agreement in all is greater than every other candidate's, is the anchor: ``exact`` when the new
+   text there is the quote, else ``normalized``. Failing that, a candidate that is the quote's
+   only occurrence in both texts is the anchor when some context agrees (:data:`WEAK_AGREEMENT`
+   characters on a side; a quote alone, however long, is not enough: an editor may quote a
+   deleted sentence elsewhere).
    Anything else is ``ambiguous``
    (the candidates listed) or, with no candidate, ``orphaned``.
 
