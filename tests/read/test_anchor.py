@@ -27,6 +27,18 @@ def test_folding_maps_every_folded_character_back_to_the_text() -> None:
     assert Folding().text("改革，") == "改革，"
 
 
+@pytest.mark.parametrize(
+    "names", [("width",), ("space",), ("linebreak",), ("width", "linebreak"), ("width", "space", "linebreak")]
+)
+def test_folding_in_c_is_folding_a_character_at_a_time(names: tuple[str, ...]) -> None:
+    folding = Folding(frozenset(names))
+    text = "改革，推动\u3000(发展)\r\n\n  达州\t市\u2028ｘ\xa0。" * 3
+    kept = [(folded, index) for index, char in enumerate(text) if (folded := folding.char(char))]
+    folded, positions = folding.with_positions(text)
+    assert folded == folding.text(text) == "".join(char for char, _ in kept)
+    assert list(positions) == [index for _, index in kept]
+
+
 def test_unknown_and_unavailable_foldings_are_refused() -> None:
     with pytest.raises(UnknownFolding, match="unknown normalization wdith"):
         Folding.parse(["wdith"])
@@ -136,3 +148,17 @@ def test_a_title_at_the_start_keeps_its_anchor_under_an_editors_note_quoting_it(
 def test_spans_that_do_not_match_the_old_text_are_refused() -> None:
     with pytest.raises(ValueError, match="is not the quote"):
         Anchoring("改革发展", [Span(0, 2, "发展")])
+
+
+def test_a_quote_found_too_often_is_ambiguous_in_bounded_time() -> None:
+    import time
+
+    from dazhou_reforms.read.anchor import MAX_CANDIDATES
+
+    text = P + "的" + P[::-1]
+    span = span_of(text, "的")
+    started = time.perf_counter()
+    (anchor,) = Anchoring(text, [span], ALL).anchor("的" * 500_000)
+    assert time.perf_counter() - started < 2
+    assert anchor.status == "ambiguous" and len(anchor.candidates) == MAX_CANDIDATES
+    assert anchor.reason == f"the quote occurs more than {MAX_CANDIDATES} times"

@@ -49,6 +49,9 @@ MIN_SIDE = 8
 WEAK_AGREEMENT = 8
 #: Exact quotes only.
 NO_FOLDING = Folding()
+#: Most places of a quote looked at: a quote found more often is ambiguous without more ado (time
+#: stays bounded on a huge text that repeats a short quote).
+MAX_CANDIDATES = 1000
 
 
 @dataclass(frozen=True)
@@ -159,17 +162,18 @@ class Folded:
         self.folded, self.positions = self.folding.with_positions(self.text)
 
     def occurrences(self, quote: str) -> list[tuple[int, int]]:
-        """Spans of the text whose folding is ``quote`` folded, plus its exact occurrences."""
+        """Spans of the text whose folding is ``quote`` folded, plus its exact occurrences (past
+        :data:`MAX_CANDIDATES`, one more than that many, no matter which)."""
         found: dict[tuple[int, int], None] = {}
         position = self.text.find(quote)
-        while position != -1:
+        while position != -1 and len(found) <= MAX_CANDIDATES:
             found[(position, position + len(quote))] = None
             position = self.text.find(quote, position + 1)
         needle = self.folding.text(quote)
         if needle and self.folding.names:
             exact = list(found)
             index = self.folded.find(needle)
-            while index != -1:
+            while index != -1 and len(found) <= MAX_CANDIDATES:
                 span = (self.positions[index], self.positions[index + len(needle) - 1] + 1)
                 if not any(s <= span[0] and span[1] <= e for s, e in exact):
                     found[span] = None
@@ -227,6 +231,9 @@ class Anchoring:
         candidates = new.occurrences(old.span.quote)
         if not candidates:
             return Anchor("orphaned", reason="the quote does not occur in the new text")
+        if len(candidates) > MAX_CANDIDATES:
+            reason = f"the quote occurs more than {MAX_CANDIDATES} times"
+            return Anchor("ambiguous", candidates=tuple(candidates[:MAX_CANDIDATES]), reason=reason)
         scored = []
         whole = []
         for start, end in candidates:

@@ -18,6 +18,7 @@ span of the original: ``positions[i]`` is the original offset of folded characte
 
 from __future__ import annotations
 
+import re
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -95,12 +96,22 @@ class Folding:
         """``text`` folded (no positions kept)."""
         if not self.names:
             return text
+        if "t2s" not in self.names:
+            return text.translate(_table(self))
         return "".join(map(self.char, text))
 
     def with_positions(self, text: str) -> tuple[str, array[int]]:
         """``text`` folded, and for each folded character its offset in ``text``."""
         if not self.names:
             return text, array("q", range(len(text)))
+        if "t2s" not in self.names:  # in C: str.translate, and the runs of characters kept
+            folded = text.translate(_table(self))
+            if len(folded) == len(text):
+                return folded, array("q", range(len(text)))
+            positions = array("q")
+            for run in _kept(self).finditer(text):
+                positions.extend(range(run.start(), run.end()))
+            return folded, positions
         chars: list[str] = []
         positions = array("q")
         fold = self.char
@@ -110,6 +121,23 @@ class Folding:
                 chars.append(folded)
                 positions.append(index)
         return "".join(chars), positions
+
+
+#: Every character a folding without ``t2s`` may change: full-width forms and white space.
+_CHANGEABLE = tuple(range(0xFF01, 0xFF5F)) + tuple(code for code in range(0x3001) if chr(code).isspace())
+
+
+@cache
+def _table(folding: Folding) -> dict[int, str | None]:
+    """``folding`` (without ``t2s``) as a ``str.translate`` table: exactly what :meth:`Folding.char` does."""
+    return {code: folding.char(chr(code)) or None for code in _CHANGEABLE}
+
+
+@cache
+def _kept(folding: Folding) -> re.Pattern[str]:
+    """Runs of the characters ``folding`` (without ``t2s``) keeps."""
+    dropped = "".join(chr(code) for code, folded in _table(folding).items() if folded is None)
+    return re.compile(f"[^{re.escape(dropped)}]+") if dropped else re.compile(r"[\s\S]+")
 
 
 #: The folding used to compare contexts (prefix and suffix): every one that needs no outside data.
