@@ -18,7 +18,7 @@ import threading
 import types
 from collections.abc import Callable
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar, Union, cast, get_args, get_origin
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union, cast, get_args, get_origin, overload
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         Section,
         Source,
     )
+    from dazhou_reforms.schema.selectors import SpanText
 
 M = TypeVar("M", bound="Model")
 B = TypeVar("B", bound="BaseModel")
@@ -158,13 +159,23 @@ def _converter(annotation: Any) -> Converter | None:
 
 
 @cache
-def _plan(model: type[Any]) -> tuple[tuple[str, Converter | None], ...]:
-    return tuple((name, _converter(field.annotation)) for name, field in model.model_fields.items())
+def _plan(model: type[Any]) -> tuple[tuple[str, Converter | None, bool], ...]:
+    """(field, converter, whether a row may lack it) of every field: a field whose default is None
+    may be missing from a row of an older release, written before the field was added (the
+    evidence selectors of 1.1.0 in a 1.0.x release); it reads as None."""
+    return tuple(
+        (name, _converter(field.annotation), not field.is_required() and field.default is None)
+        for name, field in model.model_fields.items()
+    )
 
 
 def construct(model: type[B], row: dict[str, Any]) -> B:
     """A record from a released (already validated, checksum-verified) JSON row, without validation."""
-    values = {name: row[name] if convert is None else convert(row[name]) for name, convert in _plan(model)}
+    values = {
+        name: value if convert is None or (optional and value is None) else convert(value)
+        for name, convert, optional in _plan(model)
+        for value in (row.get(name) if optional else row[name],)
+    }
     return model.model_construct(**values)
 
 
@@ -256,10 +267,31 @@ def metrics_for(reform_id: str, version: str | None = None) -> list[Metric]:
     return [metric for metric in load_metrics(version) if metric.reform_id == reform_id]
 
 
-def evidence_text(evidence: Evidence, version: str | None = None, context: int = 0) -> str:
-    """The source text of an evidence span, with ``context`` characters either side."""
+@overload
+def evidence_text(
+    evidence: Evidence, version: str | None = None, context: int = 0, *, split: Literal[False] = False
+) -> str: ...
+@overload
+def evidence_text(
+    evidence: Evidence, version: str | None = None, context: int = 0, *, split: Literal[True]
+) -> SpanText: ...
+def evidence_text(
+    evidence: Evidence, version: str | None = None, context: int = 0, *, split: bool = False
+) -> str | SpanText:
+    """The source text of an evidence span, with ``context`` characters either side.
+
+    With ``split=True``: a :class:`~dazhou_reforms.schema.selectors.SpanText` ``(prefix, quote,
+    suffix)``, the context apart from the quote, ``context`` code points of it (32 when ``context``
+    is 0: the W3C TextQuoteSelector's ``prefix`` and ``suffix`` a release carries in each evidence,
+    computed here from the text, so also for releases before 1.1.0); ``"".join(...)`` is the text
+    ``split=False`` gives.
+    """
     sources = {source.id: source for source in load_sources(version)}
     text = sources[evidence.source_id].text
+    if split:
+        from dazhou_reforms.schema.selectors import CONTEXT, span_text
+
+        return span_text(text, evidence.start, evidence.end, context or CONTEXT)
     return text[max(0, evidence.start - context) : evidence.end + context]
 
 

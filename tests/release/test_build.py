@@ -28,6 +28,7 @@ FIXTURE = Path(__file__).parents[1] / "fixtures" / "build"
 
 def test_release_has_every_file(release: Path) -> None:
     expected = {"README.md", "SHA256SUMS", "datapackage.json", "croissant.json", "explorer.html"}
+    expected |= {"annotations.jsonld"}
     for table in TABLES:
         expected |= {f"{table}.jsonl", f"{table}.parquet", f"{table}.schema.json"}
     assert {path.name for path in release.iterdir()} == expected

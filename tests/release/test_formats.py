@@ -114,7 +114,15 @@ def test_parquet_types(release: Path) -> None:
     assert schema.field("cap_major_topic").type == pa.int64()
     assert schema.field("domains").type == pa.list_(pa.string())
     evidence = pa.struct(
-        [("source_id", pa.string()), ("start", pa.int64()), ("end", pa.int64()), ("quote", pa.string())]
+        [
+            ("source_id", pa.string()),
+            ("start", pa.int64()),
+            ("end", pa.int64()),
+            ("quote", pa.string()),
+            ("prefix", pa.string()),
+            ("suffix", pa.string()),
+            ("fragment", pa.string()),
+        ]
     )
     assert schema.field("evidence").type == pa.list_(evidence)
     assert schema.field("recognitions").type.value_type.field("evidence").type == pa.list_(evidence)
@@ -140,7 +148,10 @@ def test_duckdb_reads_and_joins_the_parquet_files(release: Path) -> None:
     described = connection.execute(f"DESCRIBE SELECT * FROM '{release}/reforms.parquet'").fetchall()
     types = {row[0]: row[1].replace('"', "") for row in described}
     assert types["cap_major_topic"] == "BIGINT" and types["domains"] == "VARCHAR[]"
-    assert types["evidence"] == "STRUCT(source_id VARCHAR, start BIGINT, end BIGINT, quote VARCHAR)[]"
+    assert types["evidence"] == (
+        "STRUCT(source_id VARCHAR, start BIGINT, end BIGINT, quote VARCHAR, "
+        "prefix VARCHAR, suffix VARCHAR, fragment VARCHAR)[]"
+    )
 
 
 def test_polars_reads_every_table_as_released(
@@ -159,7 +170,7 @@ def test_frictionless_validates_the_data_package(release: Path) -> None:
     frictionless = pytest.importorskip("frictionless")
     report = frictionless.validate(str(release / "datapackage.json"))
     assert report.valid, report.flatten(["type", "message"])
-    assert [task.name for task in report.tasks] == list(TABLES)
+    assert [task.name for task in report.tasks] == [*TABLES, "annotations"]
 
 
 @pytest.mark.slow
@@ -234,6 +245,7 @@ def test_croissant_checksums_match_the_files(release: Path) -> None:
 
     croissant = json.loads((release / "croissant.json").read_text(encoding="utf-8"))
     objects = {item["contentUrl"]: item["sha256"] for item in croissant["distribution"]}
-    assert set(objects) == {f"{table}{suffix}" for table in TABLES for suffix in (".parquet", ".jsonl")}
+    tables = {f"{table}{suffix}" for table in TABLES for suffix in (".parquet", ".jsonl")}
+    assert set(objects) == tables | {"annotations.jsonld"}
     for name, digest in objects.items():
         assert hashlib.sha256((release / name).read_bytes()).hexdigest() == digest

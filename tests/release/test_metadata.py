@@ -110,7 +110,13 @@ def test_licensing_is_stated_in_card_datapackage_and_croissant(release: Path) ->
 def test_datapackage_keys(release: Path) -> None:
     package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
     resources = {resource["name"]: resource for resource in package["resources"]}
-    assert list(resources) == list(TABLES)
+    assert list(resources) == [*TABLES, "annotations"]
+    assert {key: resources["annotations"][key] for key in ("type", "path", "format", "mediatype")} == {
+        "type": "json",
+        "path": "annotations.jsonld",
+        "format": "jsonld",
+        "mediatype": "application/ld+json",
+    }
     assert resources["metrics"]["schema"]["foreignKeys"] == [
         {"fields": ["reform_id"], "reference": {"resource": "reforms", "fields": ["id"]}}
     ]
@@ -142,6 +148,9 @@ def test_croissant_record_sets_describe_every_column(release: Path) -> None:
         "metrics/evidence/start",
         "metrics/evidence/end",
         "metrics/evidence/quote",
+        "metrics/evidence/prefix",
+        "metrics/evidence/suffix",
+        "metrics/evidence/fragment",
     ]
     assert evidence["subField"][1]["source"] == {
         "fileObject": {"@id": "metrics.parquet"},

@@ -9,6 +9,7 @@ from dazhou_reforms.check.reporter import Reporter, Tables
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.problem import shorten
 from dazhou_reforms.schema.models import Evidence, Section, Source
+from dazhou_reforms.schema.selectors import CONTEXT, prefix_of, suffix_of
 
 
 def quote_mismatch(
@@ -30,6 +31,29 @@ def quote_mismatch(
         if where >= 0
         else "the quote does not occur in the source: copy it exactly",
     )
+
+
+def selector_mismatches(
+    report: Reporter, table: str, record_id: str | None, path: str, span: Evidence, text: str
+) -> None:
+    """The ``prefix`` or ``suffix`` given with ``span`` is not the text around it (``path``: the
+    evidence entry). Those left out (None) are not looked at: the build computes them."""
+    for name, given, computed in (
+        ("prefix", span.prefix, prefix_of(text, span.start)),
+        ("suffix", span.suffix, suffix_of(text, span.end)),
+    ):
+        if given is not None and given != computed:
+            report.add(
+                table,
+                record_id,
+                codes.SELECTOR_MISMATCH,
+                f"`{name}` is not the source text just {'before' if name == 'prefix' else 'after'} "
+                f"the quote (up to {CONTEXT} code points)",
+                path=f"{path}.{name}",
+                value=given,
+                expected=shorten(computed),
+                found=shorten(given),
+            )
 
 
 def check_sections(tables: Tables, report: Reporter) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
-from dazhou_reforms.check.evidence import quote_mismatch
+from dazhou_reforms.check.evidence import quote_mismatch, selector_mismatches
 from dazhou_reforms.check.figures import check_metric
 from dazhou_reforms.check.reporter import Reporter, Resolve, Tables
 from dazhou_reforms.problems import codes
@@ -70,6 +70,8 @@ def check_records(
             if text is not None:
                 if text[span.start : span.end] != span.quote:
                     mismatch(table, record_id, f"{prefix}evidence[{index}]", span, text)
+                elif span.prefix is not None or span.suffix is not None:
+                    selector_mismatches(report, table, record_id, f"{prefix}evidence[{index}]", span, text)
             elif record_id is not None and span.source_id not in sources:
                 need(table, record_id, f"{prefix}evidence[{index}].source_id", span.source_id, "sources")
 
@@ -82,6 +84,8 @@ def check_records(
                 if len(evidence) == 1 and (text := texts.get((span := evidence[0]).source_id)) is not None:
                     if text[span.start : span.end] != span.quote:
                         mismatch(table, record_id, "evidence[0]", span, text)
+                    elif span.prefix is not None or span.suffix is not None:
+                        selector_mismatches(report, table, record_id, "evidence[0]", span, text)
                 else:
                     spans(table, record_id, "", evidence)
             if record_id is None:

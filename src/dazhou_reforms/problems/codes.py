@@ -213,6 +213,12 @@ QUOTE_AMBIGUOUS = define(
     "quote-ambiguous", "check", "an evidence quote that occurs more than once: give its start"
 )
 QUOTE_MISMATCH = define("quote-mismatch", "check", "the source text at an evidence span is not its quote")
+SELECTOR_MISMATCH = define(
+    "selector-mismatch",
+    "check",
+    "an evidence's prefix or suffix is not the source text around its span",
+    hint="leave prefix, suffix and fragment out: the build computes them from the source text",
+)
 INVALID_SPAN = define(
     "invalid-span", "check", "a section span outside its source text, or not where its evidence puts it"
 )

@@ -207,8 +207,10 @@ def body(rows: Rows, release: meta.ReleaseInfo) -> list[str]:
         "  `reforms.parent_id` → `reforms.id`; `reforms.organization_ids[]` and",
         "  `recognitions[].awarding_organization_id` → `organizations.id`;",
         "  `metrics.reform_id` → `reforms.id`.",
-        "- **Evidence.** `evidence` is a list of `{source_id, start, end, quote}` with",
-        "  `sources[source_id].text[start:end] == quote` (offsets in Unicode code points).",
+        "- **Evidence.** `evidence` is a list of `{source_id, start, end, quote, prefix, suffix, fragment}`",
+        "  with `sources[source_id].text[start:end] == quote` (offsets in Unicode code points); `prefix`",
+        "  and `suffix` are up to 32 code points of the text either side (W3C TextQuoteSelector) and",
+        "  `fragment` is the RFC 5147 `char=start,end` of the span, all computed at build.",
         "- **Empty fields.** Optional fields are null where the article says nothing; null counts:",
         *[f"  {line}" for line in empty_fields(rows)],
         "- **Splits.** None: one `train` split holds every record. The data is a complete record of one",
@@ -246,7 +248,8 @@ def body(rows: Rows, release: meta.ReleaseInfo) -> list[str]:
         "",
         f"- Files: {', '.join(f'`{t}.parquet`/`{t}.jsonl`' for t in tables)}; "
         "`<table>.schema.json` (JSON Schema 2020-12 of one JSONL line), `datapackage.json` "
-        "(Frictionless Data Package), `croissant.json` (MLCommons Croissant), `SHA256SUMS`.",
+        "(Frictionless Data Package), `croissant.json` (MLCommons Croissant), `annotations.jsonld` "
+        "(every evidence span as a W3C Web Annotation), `SHA256SUMS`.",
         f"- Licence: {meta.licence_statement()}",
         f"- {meta.text_rights_statement(credits)}",
         "",

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dazhou_reforms.release import metadata as meta
+from dazhou_reforms.release.annotations import ANNOTATIONS_NAME
 from dazhou_reforms.release.frictionless import PRIMARY_KEYS
 from dazhou_reforms.schema.field_types import Column, FieldType, ListOf, Scalar, Struct, table_struct
 
@@ -148,6 +149,20 @@ def render_croissant(
                     "sha256": hashlib.sha256(files[name]).hexdigest(),
                 }
             )
+    if ANNOTATIONS_NAME in files:
+        data = files[ANNOTATIONS_NAME]
+        distribution.append(
+            {
+                "@type": "cr:FileObject",
+                "@id": ANNOTATIONS_NAME,
+                "name": ANNOTATIONS_NAME,
+                "description": meta.ANNOTATIONS_SUMMARY,
+                "contentUrl": ANNOTATIONS_NAME,
+                "contentSize": f"{len(data)} B",
+                "encodingFormat": "application/ld+json",
+                "sha256": hashlib.sha256(data).hexdigest(),
+            }
+        )
     version = release.version
     dated = {"datePublished": release.date} if release.date else {}
     return {

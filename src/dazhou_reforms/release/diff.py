@@ -22,6 +22,10 @@ LABEL_FIELDS = ("name_en", "indicator_en", "term_en", "heading_en", "title_en", 
 MAX_SHOWN = 80
 
 _ABSENT: Any = object()
+#: Keys a newer release derives from values both releases have (an evidence entry's selectors,
+#: computed from its source text and span since 1.1.0): their first appearance is no change of the
+#: record and is not listed; a change of their value later is.
+DERIVED_KEYS = frozenset({"prefix", "suffix", "fragment"})
 
 
 @dataclass(frozen=True)
@@ -93,7 +97,7 @@ def _same(old: Any, new: Any) -> bool:
 def value_changes(old: Any, new: Any, path: str = "") -> Iterator[Change]:
     """The leaf values that differ between two JSON values; lists of different lengths as a whole."""
     if isinstance(old, dict) and isinstance(new, dict):
-        for key in [*old, *(key for key in new if key not in old)]:
+        for key in [*old, *(key for key in new if key not in old and key not in DERIVED_KEYS)]:
             sub = f"{path}.{key}" if path else str(key)
             yield from value_changes(old.get(key, _ABSENT), new.get(key, _ABSENT), sub)
     elif isinstance(old, list) and isinstance(new, list) and len(old) == len(new):

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from dazhou_reforms.release import metadata as meta
+from dazhou_reforms.release.annotations import ANNOTATIONS_NAME
 from dazhou_reforms.schema.field_types import Column, ListOf, Scalar, table_struct
 
 #: table -> (field, referenced table, referenced field); "" as the table means the same table.
@@ -66,6 +67,22 @@ def table_schema(table: str) -> dict[str, Any]:
     return schema
 
 
+def annotations_resource(data: bytes) -> dict[str, Any]:
+    """``annotations.jsonld`` as a non-tabular JSON resource (checked by its hash and size)."""
+    return {
+        "name": "annotations",
+        "type": "json",
+        "path": ANNOTATIONS_NAME,
+        "format": "jsonld",
+        "mediatype": "application/ld+json",
+        "encoding": "utf-8",
+        "title": "annotations",
+        "description": meta.ANNOTATIONS_SUMMARY,
+        "hash": f"sha256:{hashlib.sha256(data).hexdigest()}",
+        "bytes": len(data),
+    }
+
+
 def render_datapackage(
     rows: Mapping[str, Sequence[Mapping[str, Any]]], files: Mapping[str, bytes], release: meta.ReleaseInfo
 ) -> dict[str, Any]:
@@ -89,6 +106,8 @@ def render_datapackage(
                 "schema": table_schema(table),
             }
         )
+    if ANNOTATIONS_NAME in files:
+        resources.append(annotations_resource(files[ANNOTATIONS_NAME]))
     return {
         "name": meta.NAME,
         "title": meta.PRETTY_NAME,

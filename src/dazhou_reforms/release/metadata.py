@@ -69,6 +69,13 @@ TABLE_SUMMARIES = {
     "vocabularies": "The codes of every controlled vocabulary with Chinese and English labels.",
 }
 
+#: What ``annotations.jsonld`` holds (datapackage.json, croissant.json and the card say it alike).
+ANNOTATIONS_SUMMARY = (
+    "Every evidence span of every record as a W3C Web Annotation (JSON-LD, context "
+    "http://www.w3.org/ns/anno.jsonld): the record as the body, the source text as the target with a "
+    "TextPositionSelector, a TextQuoteSelector (exact, prefix, suffix) and an RFC 5147 FragmentSelector."
+)
+
 
 #: Characters of record text that Markdown (CommonMark with GitHub's and Hugging Face's extensions:
 #: tables, strikethrough, math) would read as markup inside a line, escaped with a backslash.

@@ -126,13 +126,16 @@ def release_rows(tables: Mapping[str, Sequence[BaseModel]]) -> dict[str, list[di
 
 def render_release(tables: Mapping[str, Sequence[BaseModel]], release: ReleaseInfo) -> dict[str, bytes]:
     """File name -> bytes of every file of the release, ``SHA256SUMS`` included."""
+    from dazhou_reforms.release.annotations import ANNOTATIONS_NAME, render_annotations
     from dazhou_reforms.release.card import render_card
     from dazhou_reforms.release.coverage import compute_coverage, coverage_markdown
     from dazhou_reforms.release.croissant import render_croissant
+    from dazhou_reforms.release.evidence import with_selectors
     from dazhou_reforms.release.explorer import render_explorer
     from dazhou_reforms.release.frictionless import render_datapackage
     from dazhou_reforms.release.tables import arrow_size, arrow_table, jsonl_bytes, parquet_bytes
 
+    tables = with_selectors(tables)
     rows = release_rows(tables)
     files: dict[str, bytes] = {}
     arrow_sizes: dict[str, int] = {}
@@ -141,6 +144,7 @@ def render_release(tables: Mapping[str, Sequence[BaseModel]], release: ReleaseIn
         files[f"{table}.parquet"] = parquet_bytes(arrow_table(table, files[f"{table}.jsonl"]))
         arrow_sizes[table] = arrow_size(files[f"{table}.parquet"])
         files[f"{table}.schema.json"] = render_json(table_json_schema(table))
+    files[ANNOTATIONS_NAME] = render_json(render_annotations(rows, release.version))
     files["datapackage.json"] = render_json(render_datapackage(rows, files, release))
     files["croissant.json"] = render_json(render_croissant(rows, files, release))
     coverage = compute_coverage(tables)

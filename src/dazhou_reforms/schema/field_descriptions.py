@@ -24,6 +24,14 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "from 0.",
         "end": "Offset just past the last character of the quote: `text[start:end] == quote`.",
         "quote": "The quoted text, exactly as it stands in the source.",
+        "prefix": "Up to 32 code points of the source text just before the quote (empty at the start of "
+        "the text), as a W3C TextQuoteSelector's `prefix`. Computed at build; null only in records "
+        "that were not built (raw files).",
+        "suffix": "Up to 32 code points of the source text just after the quote (empty at the end of "
+        "the text), as a W3C TextQuoteSelector's `suffix`. Computed at build; null only in records "
+        "that were not built (raw files).",
+        "fragment": "RFC 5147 fragment identifier of the span in the plain-text source, `char=start,end` "
+        "(without `#`). Computed at build; null only in records that were not built (raw files).",
     },
     "Source": {
         "title_zh": "Title of the article as published, in Chinese.",

@@ -14,6 +14,7 @@ from typing import Annotated, ClassVar, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
 
+from dazhou_reforms.schema.selectors import CONTEXT, FRAGMENT_PATTERN, fragment_of
 from dazhou_reforms.schema.vocabularies import (
     CapMajorTopic,
     Domain,
@@ -123,18 +124,32 @@ class Model(BaseModel):
 
 
 class Evidence(Model):
-    """A span of a source text: ``sources[source_id].text[start:end] == quote`` (code points)."""
+    """A span of a source text: ``sources[source_id].text[start:end] == quote`` (code points).
+
+    ``prefix``, ``suffix`` and ``fragment`` are the span's selectors (:mod:`.selectors`): a release
+    built from 1.1.0 on carries all three, computed from the source text; raw records and
+    contributors' files leave them out (the build fills them in), and where they are given they are
+    checked against the source text (``selector-mismatch``). Releases 1.0.x have none of them.
+    """
 
     source_id: RecordId
     start: Offset
     end: Offset
     quote: Annotated[str, Field(min_length=1)]
+    prefix: Annotated[str, Field(max_length=CONTEXT)] | None = None
+    suffix: Annotated[str, Field(max_length=CONTEXT)] | None = None
+    fragment: Annotated[str, Field(pattern=FRAGMENT_PATTERN)] | None = None
 
     @model_validator(mode="after")
     def _span_matches_quote_length(self) -> Evidence:
         if self.end - self.start != len(self.quote):
             raise ValueError(
                 f"end - start must equal len(quote): {self.end} - {self.start} != {len(self.quote)}"
+            )
+        if self.fragment is not None and self.fragment != fragment_of(self.start, self.end):
+            raise ValueError(
+                f"fragment must be {fragment_of(self.start, self.end)!r} (the span's start and end), "
+                f"not {self.fragment[:40]!r}"
             )
         return self
 
