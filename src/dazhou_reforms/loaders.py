@@ -162,9 +162,21 @@ def _plan(model: type[Any]) -> tuple[tuple[str, Converter | None], ...]:
     return tuple((name, _converter(field.annotation)) for name, field in model.model_fields.items())
 
 
+@cache
+def _optional(model: type[Any]) -> frozenset[str]:
+    """Fields with a default: an older release, written before such a field was added, lacks it."""
+    return frozenset(name for name, field in model.model_fields.items() if not field.is_required())
+
+
 def construct(model: type[B], row: dict[str, Any]) -> B:
-    """A record from a released (already validated, checksum-verified) JSON row, without validation."""
-    values = {name: row[name] if convert is None else convert(row[name]) for name, convert in _plan(model)}
+    """A record from a released (already validated, checksum-verified) JSON row, without validation.
+    An optional field the row lacks (a release older than the field) takes its default."""
+    optional = _optional(model)
+    values = {
+        name: row[name] if convert is None else convert(row[name])
+        for name, convert in _plan(model)
+        if name in row or name not in optional
+    }
     return model.model_construct(**values)
 
 
