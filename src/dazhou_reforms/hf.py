@@ -14,8 +14,12 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dazhou_reforms.extras import require
 from dazhou_reforms.loaders import load_table, releases_root, resolve_version
 from dazhou_reforms.release.arrow import hf_features
+
+# Without the ``hf`` extra, importing this module says how to install it.
+require("datasets", "hf", "dazhou_reforms.hf (Hugging Face datasets)")
 
 if TYPE_CHECKING:
     import datasets

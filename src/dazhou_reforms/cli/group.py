@@ -22,6 +22,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "new": "dazhou_reforms.cli.new:new",
     "info": "dazhou_reforms.cli.info:info",
     "diff": "dazhou_reforms.cli.diff:diff",
+    "cite": "dazhou_reforms.cli.cite:cite",
 }
 
 
