@@ -54,7 +54,7 @@ def test_bibtex_of_the_dataset_and_the_article() -> None:
             "  date = {2024-04-10},\n"
             "  language = {Chinese},\n"
             f"  note = {{English title: {TITLE_EN}. The captured copy states neither its publisher nor "
-            "its URL.}},\n"
+            "its URL.},\n"
             "}\n"
         )
     )
