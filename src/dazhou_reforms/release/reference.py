@@ -140,24 +140,23 @@ def error_codes() -> str:
         "schema": "a record breaks its table's model (exit status 1)",
         "check": "records are each valid but wrong together, or against the source text (exit status 1)",
     }
-    return "\n".join(
-        [
-            "# Error codes",
-            "",
-            GENERATED.format(what="src/dazhou_reforms/problems/codes.py"),
-            "",
-            "`dazhou-reforms validate`, `check` and `build` report every problem with one of these codes.",
-            "They are stable across versions: tools may match on them. The kind says where a problem is",
-            "listed in the JSON report of `validate`:",
-            "",
-            *[f"- `{kind}`: {kinds.get(kind, 'see the codes below')}." for kind in KINDS],
-            "",
-            "Every problem also names its file, line and column, the record id and field path where",
-            "known, what was expected, what was found, and a hint; see [Validating records](validate.md).",
-            "",
-            markdown_table().rstrip("\n"),
-        ]
-    ) + "\n"
+    lines = [
+        "# Error codes",
+        "",
+        GENERATED.format(what="src/dazhou_reforms/problems/codes.py"),
+        "",
+        "`dazhou-reforms validate`, `check` and `build` report every problem with one of these codes.",
+        "They are stable across versions: tools may match on them. The kind says where a problem is",
+        "listed in the JSON report of `validate`:",
+        "",
+        *[f"- `{kind}`: {kinds.get(kind, 'see the codes below')}." for kind in KINDS],
+        "",
+        "Every problem also names its file, line and column, the record id and field path where",
+        "known, what was expected, what was found, and a hint; see [Validating records](validate.md).",
+        "",
+        markdown_table().rstrip("\n"),
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def pages(vocabulary_rows: Sequence[Mapping[str, Any]]) -> dict[str, str]:
