@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 
 Backend = Literal["pandas", "polars"]
 BACKENDS: tuple[Backend, ...] = ("pandas", "polars")
+#: The scalar kinds given a pandas dtype of their own here; any other (a date) is as Arrow converts it.
+PANDAS_KINDS = ("string", "integer", "number")
 #: The column that marks a withdrawn record (a release that has it: 1.1.0 and later).
 WITHDRAWN = "withdrawn"
 
@@ -105,6 +107,9 @@ def conform(table: str, arrow: pa.Table) -> pa.Table:
 def _pandas(pd: Any, table: str, arrow: pa.Table) -> Any:
     columns: dict[str, Any] = {}
     for column in table_struct(table).columns:
+        if isinstance(column.type, Scalar) and column.type.kind not in PANDAS_KINDS:
+            columns[column.name] = arrow.column(column.name).to_pandas()  # e.g. a date: as Arrow gives it
+            continue
         values = arrow.column(column.name).to_pylist()
         columns[column.name] = pd.Series(_pandas_array(pd, table, column, values), dtype=None)
     for name in arrow.column_names:  # a column this version's models do not know: as Arrow gives it

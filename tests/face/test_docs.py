@@ -238,3 +238,14 @@ def test_the_readme_runs_verbatim_against_the_wheel_installed_with_all(tmp_path:
     for command, expected in samples:
         actual = run_sample(command, outside, [str(venv / "bin" / "dazhou-reforms")], env)
         assert matches(expected, actual), "\n".join([command, "expected:", *expected, "actual:", *actual])
+
+
+@pytest.mark.parametrize("page", ["using.md", "release-format.md"])
+def test_the_python_examples_of_the_docs_run(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A page's blocks run in order in one namespace, from the repository root (paths as build/...)."""
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}
+    blocks = python_blocks(DOCS / page)
+    assert blocks
+    for number, block in enumerate(blocks, start=1):
+        exec(compile(block, f"docs/{page} example {number}", "exec"), namespace)
