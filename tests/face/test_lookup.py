@@ -95,3 +95,15 @@ def test_python_dash_m_is_the_command_line() -> None:
     assert listed.returncode == 0
     for command in ("build", "check", "cite", "diff", "info", "new", "schema", "validate"):
         assert f"  {command} " in listed.stdout
+
+
+def test_withdrawn_records_resolve_by_id_but_are_not_searched(monkeypatch: pytest.MonkeyPatch) -> None:
+    from dazhou_reforms import lookup
+
+    glossary = dz.load_glossary()
+    gone = glossary[0].model_copy(update={"withdrawn": "2026-11-30", "withdrawn_reason": "a duplicate"})
+    marked = [gone, *glossary[1:]]
+    monkeypatch.setitem(lookup.LOADERS, "glossary", lambda version=None: marked)
+    assert dz.get_term(gone.id) is gone
+    assert gone.id not in [r.id for r in dz.search(gone.id)]
+    assert [r.id for r in dz.search(gone.id, include_withdrawn=True)] == [gone.id]
