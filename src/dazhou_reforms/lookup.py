@@ -72,7 +72,8 @@ def get_organization(organization_id: str, version: str | None = None) -> Organi
 
 
 def get_source(source_id: str, version: str | None = None) -> Source:
-    """One source (with its full text) by id (withdrawn or not); ``KeyError`` naming close ids when there is none."""
+    """One source (with its full text) by id (withdrawn or not); ``KeyError`` naming close ids
+    when there is none."""
     record: Source = _get("sources", source_id, version)
     return record
 
