@@ -42,6 +42,11 @@ def test_a_stated_publisher_and_url_are_released_and_cited(
     card = (release / "README.md").read_text(encoding="utf-8")
     assert "  publisher = {中国改革报},\n  url = {https://example.org/article/1},\n" in card
     assert "Where the article was published:" not in card
+    package = json.loads((release / "datapackage.json").read_text(encoding="utf-8"))
+    assert package["sources"][0]["path"] == "https://example.org/article/1"
+    croissant = json.loads((release / "croissant.json").read_text(encoding="utf-8"))
+    assert croissant["isBasedOn"][0]["url"] == "https://example.org/article/1"
+    assert croissant["isBasedOn"][0]["publisher"] == {"@type": "sc:Organization", "name": "中国改革报"}
 
 
 def test_the_real_source_states_neither(
@@ -59,6 +64,7 @@ def test_the_real_source_states_neither(
     schema = json.loads((release / "sources.schema.json").read_text(encoding="utf-8"))
     assert schema["properties"]["url"]["anyOf"][1] == {"type": "null"}
     assert "publisher" in schema["required"]  # every key is written, null where not stated
+    assert "url" not in json.loads((release / "croissant.json").read_text(encoding="utf-8"))["isBasedOn"][0]
     card = (release / "README.md").read_text(encoding="utf-8")
     assert (
         "Where the article was published: The captured copy states neither its publisher nor its URL. "
