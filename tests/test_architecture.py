@@ -17,13 +17,27 @@ RANKS = {
     "check": 4,
     "release": 5,
     "validate": 6,
+    "extras": 7,
     "loaders": 7,
+    "frames": 8,
+    "lookup": 8,
+    "cite": 8,
     "hf": 8,
     "cli": 9,
     "__main__": 10,
     "__init__": 10,
 }
-FACE = {"__init__.py", "__main__.py", "_version.py", "loaders.py", "hf.py"}
+FACE = {
+    "__init__.py",
+    "__main__.py",
+    "_version.py",
+    "extras.py",
+    "loaders.py",
+    "frames.py",
+    "lookup.py",
+    "cite.py",
+    "hf.py",
+}
 
 
 def module_name(path: Path) -> str:

@@ -14,8 +14,13 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from dazhou_reforms.extras import require
+from dazhou_reforms.frames import conform
 from dazhou_reforms.loaders import load_table, releases_root, resolve_version
 from dazhou_reforms.release.arrow import hf_features
+
+# Without the ``hf`` extra, importing this module says how to install it.
+require("datasets", "hf", "dazhou_reforms.hf (Hugging Face datasets)")
 
 if TYPE_CHECKING:
     import datasets
@@ -32,7 +37,7 @@ def load_hf(name: str = "reforms", version: str | None = None) -> datasets.Datas
     """One released table as a ``datasets.Dataset`` with declared features (in memory, no cache)."""
     from datasets import Dataset
 
-    table = load_table(name, version)
+    table = conform(name, load_table(name, version))  # an older release: newer fields as nulls
     declared = features(name)
     return Dataset.from_dict(table.to_pydict(), features=declared)
 

@@ -60,6 +60,7 @@ def test_card_body_follows_the_datasheet_and_counts_from_the_data(release: Path)
     headings = re.findall(r"^## (.+)$", body, flags=re.MULTILINE)
     assert headings == [
         "Loading",
+        "Citation",
         "Motivation",
         "Composition",
         "Collection process",
@@ -70,6 +71,10 @@ def test_card_body_follows_the_datasheet_and_counts_from_the_data(release: Path)
         "Fields",
         "Article coverage",
     ]
+    assert "```bibtex\n@misc{dazhou-reforms-" in body
+    assert (
+        "Where the article was published: The captured copy states neither its publisher nor its URL." in body
+    )
     assert "| `reforms` | 2 | 3 | " in body  # 2 reforms with 2 evidence spans and one recognition's
     assert "| `metrics` | 2 | 2 | " in body
     assert "- Reforms by kind: `reform` 1, `strategy` 1." in body

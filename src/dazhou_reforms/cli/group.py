@@ -23,6 +23,7 @@ LAZY_COMMANDS: dict[str, str] = {
     "info": "dazhou_reforms.cli.info:info",
     "diff": "dazhou_reforms.cli.diff:diff",
     "reanchor": "dazhou_reforms.cli.reanchor:reanchor",
+    "cite": "dazhou_reforms.cli.cite:cite",
 }
 
 

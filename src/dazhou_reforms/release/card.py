@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from dazhou_reforms.release import cite
 from dazhou_reforms.release import metadata as meta
 from dazhou_reforms.release.arrow import HF_DTYPES, hf_yaml_features
 from dazhou_reforms.release.yaml_text import dump
@@ -190,6 +191,8 @@ def body(rows: Rows, release: meta.ReleaseInfo) -> list[str]:
         "SELECT m.indicator_en, m.value_as_stated, r.name_en",
         "FROM 'metrics.parquet' m LEFT JOIN 'reforms.parquet' r ON m.reform_id = r.id;",
         "```",
+        "",
+        *cite.card_section(cite.citation_of(release.version, release.date, rows)),
         "",
         "## Motivation",
         "",

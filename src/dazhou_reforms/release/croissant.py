@@ -188,6 +188,12 @@ def render_croissant(
                 "inLanguage": "zh",
                 "author": [{"@type": "sc:Organization", "name": name} for name in credit.authors_zh],
                 "description": credit.credit_line(),
+                **({"url": credit.url} if credit.url else {}),
+                **(
+                    {"publisher": {"@type": "sc:Organization", "name": credit.publisher}}
+                    if credit.publisher
+                    else {}
+                ),
             }
             for credit in credits
         ],

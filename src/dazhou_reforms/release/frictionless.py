@@ -122,6 +122,9 @@ def render_datapackage(
             },
         ],
         "contributors": [{"title": meta.CREATOR, "role": "author"}],
-        "sources": [{"title": credit.credit_line(markdown=False)} for credit in credits],
+        "sources": [
+            {"title": credit.credit_line(markdown=False), **({"path": credit.url} if credit.url else {})}
+            for credit in credits
+        ],
         "resources": resources,
     }

@@ -117,6 +117,8 @@ class SourceCredit:
     published_at: str
     authors_zh: tuple[str, ...]
     authors_en: tuple[str, ...]
+    publisher: str | None = None
+    url: str | None = None
 
     @property
     def date(self) -> str:
@@ -141,6 +143,8 @@ def source_credits(rows: Mapping[str, Sequence[Mapping[str, Any]]]) -> list[Sour
             published_at=row["published_at"],
             authors_zh=tuple(row["authors_zh"]),
             authors_en=tuple(row["authors_en"]),
+            publisher=row.get("publisher"),
+            url=row.get("url"),
         )
         for row in rows.get("sources", ())
     ]

@@ -39,6 +39,10 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
         "published_at": "Publication date and time, ISO 8601 with the China Standard Time offset (+08:00).",
         "authors_zh": "Authors as credited in the article, in Chinese, in the order given.",
         "authors_en": "English names of the authors, in the same order as `authors_zh`.",
+        "publisher": "Who published the article, as the captured copy states it; null where it does not "
+        "state it.",
+        "url": "Where the article was published (http or https URL), as the captured copy states it; null "
+        "where it does not state it (no address is guessed).",
         "language": "BCP 47 language tag of the text (zh-Hans: Chinese in simplified characters).",
         "text": "Full text of the article (title, publication line, body, authors' line), UTF-8 with LF line "
         "endings. Credited to its authors; not covered by the CC BY 4.0 licence of the records.",

@@ -34,6 +34,8 @@ PLACE_CODE_PATTERN = r"^[0-9]{6}$"
 #: ISO 8601 date-time with seconds and the China Standard Time offset.
 PUBLISHED_AT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\+08:00$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
+#: An http(s) URL: the scheme, then no white space and no control character.
+URL_PATTERN = r"^https?://[^\s\x00-\x1f\x7f-\x9f]+$"
 
 #: White space as Python's ``str.isspace`` (and ``str.strip``) knows it, as a regex class body.
 WHITE_SPACE = r"\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
@@ -173,6 +175,8 @@ class Source(Record):
     published_at: Annotated[str, Field(pattern=PUBLISHED_AT_PATTERN), AfterValidator(_real_date_time)]
     authors_zh: Annotated[Items[Text], Field(min_length=1)]
     authors_en: Annotated[Items[Text], Field(min_length=1)]
+    publisher: Text | None = None
+    url: Annotated[str, Field(pattern=URL_PATTERN, max_length=2048)] | None = None
     language: Annotated[str, Field(pattern=r"^zh-Hans$")]
     place_code: PlaceCode
     text: Annotated[str, Field(min_length=1, pattern=ARTICLE_RULE)]
