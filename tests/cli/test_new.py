@@ -23,7 +23,7 @@ FILLED = {
         'section = ""': 'section = "part-3"',
         'domains = [""]': 'domains = ["transport"]',
         "cap_major_topic = 0": "cap_major_topic = 10",
-        '  { quote = "" },': '  { quote = "推出“为郊区学校、企业开通‘定制公交’微改革”" },',
+        '  { source_id = "dazhou-reform-article-2024-04-10", quote = "" },': '  { source_id = "dazhou-reform-article-2024-04-10", quote = "推出“为郊区学校、企业开通‘定制公交’微改革”" },',
     },
     "metric": {
         'indicator_zh = ""': 'indicator_zh = "“森林钱库”面积"',
@@ -33,13 +33,13 @@ FILLED = {
         'value_as_stated = ""': 'value_as_stated = "469万亩"',
         'qualifier = ""': 'qualifier = "exact"',
         'status = ""': 'status = "target"',
-        '  { quote = "" },': '  { quote = "469万亩“森林钱库”" },',
+        '  { source_id = "dazhou-reform-article-2024-04-10", quote = "" },': '  { source_id = "dazhou-reform-article-2024-04-10", quote = "469万亩“森林钱库”" },',
     },
     "organization": {
         'name_zh = ""': 'name_zh = "地方改革创新研究院课题组"',
         'name_en = ""': 'name_en = "Research Group of the Local Reform and Innovation Research Institute"',
         'kind = ""': 'kind = "research_group"',
-        '  { quote = "" },': '  { quote = "地方改革创新研究院课题组 达州市委改革办" },',
+        '  { source_id = "dazhou-reform-article-2024-04-10", quote = "" },': '  { source_id = "dazhou-reform-article-2024-04-10", quote = "地方改革创新研究院课题组 达州市委改革办" },',
     },
 }
 

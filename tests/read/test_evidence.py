@@ -50,10 +50,16 @@ NOT_INTEGERS = {
     "local-time": "07:32:00",
 }
 
+SOURCE = 'source_id = "dazhou-reform-article-2024-04-10", '
 #: Where an evidence entry is written: (file, the entry as the base writes it, field path, line).
 PLACES = {
-    "evidence": (REFORM, '{ quote = "推行行业综合许可“一业一证一码”改革" }', "evidence[0]", 10),
-    "recognition": (REFORM, '{ quote = "2022年度全面深化改革典型案例" }', "recognitions[0].evidence[0]", 18),
+    "evidence": (REFORM, '{ %squote = "推行行业综合许可“一业一证一码”改革" }' % SOURCE, "evidence[0]", 10),
+    "recognition": (
+        REFORM,
+        '{ %squote = "2022年度全面深化改革典型案例" }' % SOURCE,
+        "recognitions[0].evidence[0]",
+        18,
+    ),
     "section": (
         SECTION,
         '{ source_id = "dazhou-reform-article-2024-04-10", '
@@ -161,7 +167,7 @@ def test_a_quote_that_occurs_many_times_lists_a_few_of_its_offsets(
 ) -> None:
     """The quote "，" occurs hundreds of times: the report names five offsets and the count."""
     file, entry, _, _ = PLACES["evidence"]
-    text = BASE_REFORM.read_text(encoding="utf-8").replace(entry, '{ quote = "的" }')
+    text = BASE_REFORM.read_text(encoding="utf-8").replace(entry, '{ %squote = "的" }' % SOURCE)
     overlay = tmp_path / "overlay"
     (overlay / file).parent.mkdir(parents=True)
     (overlay / file).write_text(text, "utf-8")

@@ -15,7 +15,7 @@ ordinal = 2
 heading_zh = "一、站位全局谋改革,做实保障推改革"
 heading_en = "Part 1"
 {written}
-evidence = [{{ quote = "一、站位全局谋改革,做实保障推改革" }}]
+evidence = [{{ source_id = "dazhou-reform-article-2024-04-10", quote = "一、站位全局谋改革,做实保障推改革" }}]
 """
 
 
