@@ -30,10 +30,12 @@ def features(table: str) -> datasets.Features:
 
 def load_hf(name: str = "reforms", version: str | None = None) -> datasets.Dataset:
     """One released table as a ``datasets.Dataset`` with declared features (in memory, no cache)."""
-    from datasets import Dataset
+    from datasets import Dataset, Features
 
     table = load_table(name, version)
-    declared = features(name)
+    # a release made before a field was added lacks its column: declare the columns it has
+    every = features(name)
+    declared = Features({column: every[column] for column in table.column_names})
     return Dataset.from_dict(table.to_pydict(), features=declared)
 
 

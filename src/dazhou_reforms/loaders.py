@@ -157,14 +157,30 @@ def _converter(annotation: Any) -> Converter | None:
     return None
 
 
+#: A field a row may lack: released before the field existed (``metrics.series_id`` in 1.0.x).
+_ABSENT = object()
+
+
 @cache
-def _plan(model: type[Any]) -> tuple[tuple[str, Converter | None], ...]:
-    return tuple((name, _converter(field.annotation)) for name, field in model.model_fields.items())
+def _plan(model: type[Any]) -> tuple[tuple[str, Converter | None, Any], ...]:
+    """Each field: its name, converter, and its default for rows of older releases (or _ABSENT)."""
+    return tuple(
+        (name, _converter(field.annotation), _ABSENT if field.is_required() else field.default)
+        for name, field in model.model_fields.items()
+    )
 
 
 def construct(model: type[B], row: dict[str, Any]) -> B:
-    """A record from a released (already validated, checksum-verified) JSON row, without validation."""
-    values = {name: row[name] if convert is None else convert(row[name]) for name, convert in _plan(model)}
+    """A record from a released (already validated, checksum-verified) JSON row, without validation.
+
+    An optional field added after a release (``series_id``) takes its default in that release's rows.
+    """
+    values = {}
+    for name, convert, default in _plan(model):
+        if name not in row and default is not _ABSENT:
+            values[name] = default
+        else:
+            values[name] = row[name] if convert is None else convert(row[name])
     return model.model_construct(**values)
 
 

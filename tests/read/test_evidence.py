@@ -53,10 +53,10 @@ NOT_INTEGERS = {
 SOURCE = 'source_id = "dazhou-reform-article-2024-04-10", '
 #: Where an evidence entry is written: (file, the entry as the base writes it, field path, line).
 PLACES = {
-    "evidence": (REFORM, '{ %squote = "推行行业综合许可“一业一证一码”改革" }' % SOURCE, "evidence[0]", 10),
+    "evidence": (REFORM, "{ " + SOURCE + 'quote = "推行行业综合许可“一业一证一码”改革" }', "evidence[0]", 10),
     "recognition": (
         REFORM,
-        '{ %squote = "2022年度全面深化改革典型案例" }' % SOURCE,
+        "{ " + SOURCE + 'quote = "2022年度全面深化改革典型案例" }',
         "recognitions[0].evidence[0]",
         18,
     ),
@@ -167,7 +167,7 @@ def test_a_quote_that_occurs_many_times_lists_a_few_of_its_offsets(
 ) -> None:
     """The quote "，" occurs hundreds of times: the report names five offsets and the count."""
     file, entry, _, _ = PLACES["evidence"]
-    text = BASE_REFORM.read_text(encoding="utf-8").replace(entry, '{ %squote = "的" }' % SOURCE)
+    text = BASE_REFORM.read_text(encoding="utf-8").replace(entry, "{ " + SOURCE + 'quote = "的" }')
     overlay = tmp_path / "overlay"
     (overlay / file).parent.mkdir(parents=True)
     (overlay / file).write_text(text, "utf-8")

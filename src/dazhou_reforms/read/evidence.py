@@ -279,9 +279,9 @@ def missing_source_id(at: EntryProblems, texts: Mapping[str, str]) -> Problem:
     if len(known) == 1:
         hint = f'add source_id = "{known[0]}" before the quote (the source whose text it quotes)'
     elif known:
-        hint = "add source_id = \"<id>\" naming the source whose text it quotes: " + listed_ids(known)
+        hint = 'add source_id = "<id>" naming the source whose text it quotes: ' + listed_ids(known)
     else:
-        hint = "add source_id = \"<id>\" naming a source of raw/sources/ (none was read)"
+        hint = 'add source_id = "<id>" naming a source of raw/sources/ (none was read)'
     return codes.MISSING_FIELD.problem(
         "evidence needs `source_id`: the source whose text the quote is from",
         at.origin.file,

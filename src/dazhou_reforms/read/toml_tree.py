@@ -50,7 +50,7 @@ from dazhou_reforms.read.raw_files import (
 )
 from dazhou_reforms.read.sections import finish_sections, first_source, first_start, section_problems
 from dazhou_reforms.read.text import decode_utf8
-from dazhou_reforms.schema.models import ID_TABLES, TABLES, Model, Section, Source
+from dazhou_reforms.schema.models import ID_TABLES, TABLES, Model, Source
 from dazhou_reforms.schema.units import StatedQuantityError, parse_stated, standard_for
 from dazhou_reforms.schema.vocabularies import VOCABULARIES
 

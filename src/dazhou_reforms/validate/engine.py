@@ -33,7 +33,7 @@ from pathlib import Path
 
 from dazhou_reforms.check.ids import Occurrence, repeated
 from dazhou_reforms.problems import codes
-from dazhou_reforms.problems.codes import kind_of
+from dazhou_reforms.problems.codes import INFO_KINDS, KINDS, is_error, kind_of
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten
 from dazhou_reforms.read.files import open_regular
@@ -78,7 +78,7 @@ class Outcome:
     def exit_code(self) -> int:
         if any(kind_of(problem.code) == "input" for problem in self.problems):
             return 2
-        return 1 if self.problems else 0
+        return 1 if any(map(is_error, self.problems)) else 0
 
     def sorted_problems(self) -> Iterable[Problem]:
         return self.problems
@@ -103,7 +103,7 @@ class Findings:
     def exit_code(self) -> int:
         if self.store.has("input"):
             return 2
-        return 1 if len(self.store) else 0
+        return 1 if any(self.store.has(kind) for kind in KINDS if kind not in INFO_KINDS) else 0
 
     def sorted_problems(self) -> Iterable[Problem]:
         return self.store
