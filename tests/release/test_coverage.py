@@ -8,15 +8,8 @@ from typing import Any
 
 import pytest
 
-from dazhou_reforms.release.coverage import (
-    compute_coverage,
-    coverage_lines,
-    coverage_markdown,
-    merged_spans,
-    paragraphs,
-    percent,
-    sentences,
-)
+from dazhou_reforms.release.coverage import compute_coverage, merged_spans, paragraphs, sentences
+from dazhou_reforms.release.coverage_text import coverage_lines, coverage_markdown, percent
 
 
 def split(text: str) -> list[str]:

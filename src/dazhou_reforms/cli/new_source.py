@@ -399,6 +399,7 @@ def new_section(raw: Path, record_id: str | None, options: dict[str, object], ta
             number += 1
     if record_id in taken:
         refuse(f"the id {record_id} is already used by a record; pick another one with --id")
+    assert record_id is not None
     is_heading = any(h.start == found[0] and h.quote == quote for h in find_headings(text))
     path = raw / "sections" / f"{record_id}.toml"
     english = heading_en if isinstance(heading_en, str) else None

@@ -127,7 +127,8 @@ def release_rows(tables: Mapping[str, Sequence[BaseModel]]) -> dict[str, list[di
 def render_release(tables: Mapping[str, Sequence[BaseModel]], release: ReleaseInfo) -> dict[str, bytes]:
     """File name -> bytes of every file of the release, ``SHA256SUMS`` included."""
     from dazhou_reforms.release.card import render_card
-    from dazhou_reforms.release.coverage import compute_coverage, coverage_markdown
+    from dazhou_reforms.release.coverage import compute_coverage
+    from dazhou_reforms.release.coverage_text import coverage_markdown
     from dazhou_reforms.release.croissant import render_croissant
     from dazhou_reforms.release.explorer import render_explorer
     from dazhou_reforms.release.frictionless import render_datapackage
