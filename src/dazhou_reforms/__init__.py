@@ -20,9 +20,12 @@ if TYPE_CHECKING:
         load_organizations,
         load_reforms,
         load_sections,
+        load_series,
         load_sources,
         load_table,
         metrics_for,
+        records_quoting,
+        sources_of,
     )
 
 __all__ = [
@@ -35,9 +38,12 @@ __all__ = [
     "load_organizations",
     "load_reforms",
     "load_sections",
+    "load_series",
     "load_sources",
     "load_table",
     "metrics_for",
+    "records_quoting",
+    "sources_of",
 ]
 
 _LAZY = set(__all__) - {"__version__"}

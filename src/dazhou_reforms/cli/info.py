@@ -46,6 +46,25 @@ def release_coverage_lines(rows: Mapping[str, Sequence[dict[str, Any]]]) -> list
     return coverage_lines(compute_coverage(models))
 
 
+def source_lines(rows: Mapping[str, Sequence[dict[str, Any]]]) -> list[str]:
+    """``Sources:`` and a line a source: its id, date, characters, sections and the records quoting it."""
+    from dazhou_reforms.release.source_counts import QUOTING_TABLES, source_counts
+
+    try:
+        counts = source_counts(rows)
+    except (KeyError, TypeError, AttributeError) as error:  # rows the reader let through, of another shape
+        return [f"Sources: unavailable ({type(error).__name__}: {error})"]
+    lines = ["Sources:"]
+    width = max((len(count.source_id) for count in counts), default=0)
+    for count in counts:
+        quoting = ", ".join(f"{count.records[table]} {table}" for table in QUOTING_TABLES)
+        lines.append(
+            f"  {count.source_id:<{width}}  {count.published_at[:10]}  {count.characters} characters, "
+            f"{count.sections} sections; quoted by {quoting}"
+        )
+    return lines
+
+
 def info_text(releases: Sequence[Release], release: Release) -> tuple[str, bool]:
     """The ``info`` report and whether the release is sound: its checksums all fine, every table
     readable, its rows keeping the release's invariants."""
@@ -77,6 +96,8 @@ def info_text(releases: Sequence[Release], release: Release) -> tuple[str, bool]
         lines.append(f"  FAILED: {error}")
         ok = False
     unreadable = [table for table in tables if table not in read]
+    if "sources" in read:
+        lines += source_lines({table: list(found.rows.values()) for table, found in read.items()})
     if unreadable:
         coverage = [f"unavailable: {', '.join(unreadable)} cannot be read"]
     else:
