@@ -356,3 +356,26 @@ def resolve_all_evidence(
 
     data.update(walk(data, ""))
     return problems, unresolved
+
+
+def quoted_sources(data: Any) -> frozenset[str] | None:
+    """The sources the evidence entries of a record (its nested records' too) name; None when an
+    entry names none (or not as a string): then which sources it quotes cannot be told."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> bool:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "evidence" and isinstance(value, list):
+                    for entry in value:
+                        source_id = entry.get("source_id") if isinstance(entry, dict) else None
+                        if not isinstance(source_id, str):
+                            return False
+                        found.add(source_id)
+                elif not walk(value):
+                    return False
+        elif isinstance(node, list):
+            return all(walk(item) for item in node)
+        return True
+
+    return frozenset(found) if walk(data) else None

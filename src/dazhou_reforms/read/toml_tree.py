@@ -34,7 +34,7 @@ from typing import Any
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten
-from dazhou_reforms.read.evidence import resolve_all_evidence
+from dazhou_reforms.read.evidence import quoted_sources, resolve_all_evidence
 from dazhou_reforms.read.files import FileTooLarge, read_bounded
 from dazhou_reforms.read.model_errors import validate_record
 from dazhou_reforms.read.raw_files import (
@@ -67,6 +67,9 @@ class RawDataset:
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
     #: Section id -> the end its TOML wrote (the reader computes every end; a written one must agree).
     written_ends: dict[str, int] = field(default_factory=dict)
+    #: Record file (as problems name it) -> the sources its evidence names; None when an entry
+    #: names none (``validate --source`` keeps such a file's problems: it cannot tell).
+    quoted: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     #: How problems name the tree's vocabularies folder (``raw/vocabularies``).
     vocabulary_dir: str = "raw/vocabularies"
@@ -124,6 +127,8 @@ class RecordRead:
     text: str | None = None
     #: A section's ``end`` as written by hand (checked once every section is read).
     written_end: int | None = None
+    #: The file (as problems name it) and the sources its evidence names (None: not all named).
+    quotes: tuple[str, frozenset[str] | None] | None = None
 
 
 def read_record_file(
@@ -181,7 +186,8 @@ def read_record_file(
         and not (p.code == codes.MISSING_FIELD.name and p.path in underived)
     )
     where = origin if record_id is not None else None
-    return RecordRead(table, record, record_id, where, problems, text, written_end)
+    quotes = (origin.file, quoted_sources(data))
+    return RecordRead(table, record, record_id, where, problems, text, written_end, quotes)
 
 
 class RawReader:
@@ -205,6 +211,8 @@ class RawReader:
             self.texts[read.record_id] = read.text
         if read.record_id is not None and read.origin is not None:
             dataset.origins[(table, read.record_id)] = read.origin
+        if read.quotes is not None:
+            dataset.quoted[read.quotes[0]] = read.quotes[1]
         if read.record is not None:
             dataset.tables[table].append(read.record)
             if read.written_end is not None and read.record_id is not None:

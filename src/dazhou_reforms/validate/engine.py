@@ -61,6 +61,9 @@ class Options:
     use_release: bool = True
     sources: tuple[Path, ...] = ()
     batch_size: int = BATCH_SIZE
+    #: ``--source ID``: report only the problems of records that quote one of these sources (and
+    #: those that cannot be told apart: see :class:`SourceFilter`).
+    only_sources: tuple[str, ...] = ()
 
 
 @dataclass
@@ -98,6 +101,9 @@ class Findings:
     valid_records: int = 0
     #: True when reading stopped at --max-errors.
     truncated: bool = False
+    #: ``--source`` ids that name no source of the inputs or the release, and the sources known.
+    unknown_sources: tuple[str, ...] = ()
+    known_sources: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -117,6 +123,23 @@ class _Enough(StopFile):
     still says what it read."""
 
 
+class SourceFilter:
+    """``--source ID``: which problems to report. A problem is reported unless it is of a raw
+    record file whose evidence names sources, none of them asked for; so a problem of a file that
+    could not be read as a record, of a record whose evidence does not name its source, of a
+    source text, of a JSON or JSON Lines file (whose records are not told apart), or of no file is
+    always reported."""
+
+    def __init__(self, ids: tuple[str, ...]) -> None:
+        self.ids = frozenset(ids)
+        #: record file -> the sources its evidence names (None: cannot tell)
+        self.files: dict[str, frozenset[str] | None] = {}
+
+    def keeps(self, problem: Problem) -> bool:
+        quoted = self.files.get(problem.file or "")
+        return quoted is None or not quoted.isdisjoint(self.ids)
+
+
 class _Sink:
     """Where problems go: the first ``limit`` of them (0: all) into the store, the others nowhere.
 
@@ -124,14 +147,17 @@ class _Sink:
     to its end (it reads what is in memory already, or one bounded file) and the run stops after it.
     """
 
-    def __init__(self, limit: int, store: ProblemStore) -> None:
+    def __init__(self, limit: int, store: ProblemStore, only: SourceFilter | None = None) -> None:
         self.limit = limit
         self.store = store
         self.count = 0
         self.full = False
         self.interrupt = False
+        self.only = only
 
     def __call__(self, problems: list[Problem]) -> None:
+        if self.only is not None and problems:
+            problems = [problem for problem in problems if self.only.keeps(problem)]
         if self.full or not problems:
             return
         if self.limit and self.count + len(problems) >= self.limit:
@@ -165,7 +191,8 @@ def validation(paths: Sequence[Path], options: Options = Options()) -> Iterator[
     """
     with ProblemStore() as store:
         found = Findings(store)
-        sink = _Sink(options.max_errors, store)
+        only = SourceFilter(options.only_sources) if options.only_sources else None
+        sink = _Sink(options.max_errors, store, only)
         try:
             with rare_collections():
                 _run(paths, options, sink, found)
@@ -244,6 +271,8 @@ class _Run:
         from dazhou_reforms.read.toml_tree import read_raw
 
         dataset = read_raw(tree.root, self.texts())
+        if self.sink.only is not None:
+            self.sink.only.files.update(dataset.quoted)
         if tree.only is not None:
             files = [p for p in tree.root.glob("*/*") if p.suffix in (".toml", ".txt")]
             every = {tree_display(p, tree.root) for p in files}
@@ -279,6 +308,8 @@ class _Run:
             self.outcome.records += 1
             reader.record_file(file.table, file.path, file.path.parent, file.display)
         dataset = reader.finish()
+        if self.sink.only is not None:
+            self.sink.only.files.update(dataset.quoted)
         self.sink(dataset.problems)
         for table, ids in dataset.invalid_ids.items():
             for record_id in ids:
@@ -413,6 +444,10 @@ def _run(paths: Sequence[Path], options: Options, sink: _Sink, outcome: Findings
         _read_all(inputs, run)
     finally:
         run.pool.close()
+    if options.only_sources:
+        known = sorted(str(getattr(source, "id", "")) for source in run.pool.sources())
+        outcome.known_sources = tuple(known)
+        outcome.unknown_sources = tuple(i for i in options.only_sources if i not in known)
 
 
 def _read_all(inputs: Inputs, run: _Run) -> None:
