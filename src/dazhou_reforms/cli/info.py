@@ -59,9 +59,10 @@ def source_lines(rows: Mapping[str, Sequence[dict[str, Any]]]) -> list[str]:
     for count in counts:
         quoting = ", ".join(f"{count.records[table]} {table}" for table in QUOTING_TABLES)
         lines.append(
-            f"  {count.source_id:<{width}}  {count.published_at[:10]}  {count.characters} characters, "
-            f"{count.sections} sections; quoted by {quoting}"
+            f"  {count.source_id:<{width}}  {count.published_at[:10]}, {count.characters} characters, "
+            f"{count.sections} sections"
         )
+        lines.append(f"  {'':<{width}}  quoted by {quoting}")
     return lines
 
 

@@ -34,6 +34,8 @@ from dazhou_reforms.schema.models import (
     TEXT_INVISIBLE,
 )
 
+#: A publication line (a date, 发布时间, 发稿时间, 来源): not proposed as a lead.
+PUBLICATION_LINE = re.compile(r"[0-9]{4}[-年.][0-9]{1,2}[-月.][0-9]{1,2}|发布时间|发稿时间|来源[:：]")
 #: Longest quote proposed for the start of a lead.
 MAX_LEAD_QUOTE = 20
 #: Exit status for text or ids that cannot be used (nothing written).
@@ -218,7 +220,11 @@ def _shell_quote(text: str) -> str:
 def _lead_comment(source_id: str, text: str, first: Heading, raw_option: str) -> list[str]:
     """The text before the first heading, after the first line (the title): a lead, perhaps."""
     before = text[: first.start].split("\n")
-    lines = [(number, line.strip()) for number, line in enumerate(before, start=1) if line.strip()][1:]
+    lines = [
+        (number, line.strip())
+        for number, line in enumerate(before, start=1)
+        if line.strip() and not PUBLICATION_LINE.search(line)
+    ][1:]
     if not lines:
         return []
     number, line = lines[0]
