@@ -153,7 +153,8 @@ def contributed(
     outputs["new follow-up"] = cli(
         "new", "source", "--raw", str(raw), "--id", FOLLOW_UP, "--text", str(TEXTS / f"{FOLLOW_UP}.txt"),
         "--title-zh", "（虚构测试文本，仅供测试）某县改革回访",
-        "--title-en", "A county follow-up (fictional test text)", "--published-at", "2026-01-05T10:00:00+08:00",
+        "--title-en", "A county follow-up (fictional test text)",
+        "--published-at", "2026-01-05T10:00:00+08:00",
     )  # fmt: skip
     fill(
         raw / "sources" / f"{FOLLOW_UP}.toml",
