@@ -308,10 +308,9 @@ QUOTING_TABLES = ("reforms", "metrics", "organizations", "glossary")
 def sources_of(record: Model) -> list[str]:
     """The ids of the sources a record quotes (its evidence and its recognitions'), sorted: the
     sources that support it."""
-    found = {span.source_id for span in getattr(record, "evidence", ())}
-    for recognition in getattr(record, "recognitions", ()):
-        found.update(span.source_id for span in recognition.evidence)
-    return sorted(found)
+    from dazhou_reforms.release.source_counts import record_sources
+
+    return record_sources(record)
 
 
 def records_quoting(source_id: str, version: str | None = None) -> dict[str, list[Model]]:

@@ -117,3 +117,43 @@ def test_check_and_build_go_on_with_information(
     built = run_build(raw, tmp_path / "out")
     assert built.exit_code == 0, built.output
     assert "series-conflict" in built.output and "built " in built.output
+
+
+def test_json_lines_records_are_told_apart_by_their_line(tmp_path: Path) -> None:
+    """Valid records of a JSON Lines file: a problem of a line whose record quotes other sources
+    only is left out; a line that is no valid record is always reported."""
+    release = Path(__file__).parents[2] / "build" / "1.0.1" / "metrics.jsonl"
+    row = json.loads(release.read_text(encoding="utf-8").splitlines()[0])
+    notice_text = (FIXTURES / "problems" / "series-conflict" / "sources" / f"{NOTICE}.txt").read_text("utf-8")
+    quote = "总投资达1500亿元"
+    start = notice_text.index(quote)
+    article_row = {**row, "id": "article-metric", "reform_id": "no-such-reform"}
+    notice_row = {
+        **row,
+        "id": "notice-metric",
+        "reform_id": "no-such-reform",
+        "value": 150000000000.0,
+        "unit": "CNY",
+        "value_as_stated": "1500亿元",
+        "qualifier": "exact",
+        "value_standard": 150000000000.0,
+        "unit_standard": "CNY",
+        "evidence": [{"source_id": NOTICE, "start": start, "end": start + len(quote), "quote": quote}],
+    }
+    lines = [json.dumps(r, ensure_ascii=False) for r in (article_row, notice_row)] + ['{"id": "broken"}']
+    (tmp_path / "metrics.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    sources = [
+        Path(__file__).parents[2] / "raw" / "sources" / f"{ARTICLE}.toml",
+        FIXTURES / "problems" / "series-conflict" / "sources" / f"{NOTICE}.toml",
+    ]
+    args = [str(tmp_path / "metrics.jsonl"), *(f"--source={path}" for path in sources)]
+    every = json.loads(run(*args).output)
+    assert sorted((p["line"], p["code"]) for p in every["check_errors"]) == [
+        (1, "unresolved-reference"),
+        (2, "unresolved-reference"),
+    ]
+    restricted = json.loads(run(*args, "--source", NOTICE).output)
+    assert [(p["line"], p["code"]) for p in restricted["check_errors"]] == [(2, "unresolved-reference")]
+    assert (
+        [p["line"] for p in restricted["schema_errors"]] == [p["line"] for p in every["schema_errors"]] != []
+    )
