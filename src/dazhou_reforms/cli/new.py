@@ -5,13 +5,16 @@ commented template.
 
 Writes ``<raw>/<table>/<id>.toml`` with an id no record uses (in the raw/ tree or the newest
 release), or the ``--id`` given if it is free. Never overwrites: the file is created atomically
-(written beside, then linked into place, which fails if the name is taken meanwhile).
+(written beside, flushed to disk, then linked into place, which fails if the name is taken
+meanwhile).
 
 The folder given with ``--raw`` must be a raw/ tree: it holds at least one of the folders of the
 tables (``sources/``, ``reforms/``, ...), so that a mistaken ``--raw`` (the project folder, any other
 folder) gets a usage error instead of a stray ``<table>/<id>.toml``.
 
-Exit status: 0 written; 1 the id is taken or the file exists; 2 usage (bad id, no raw/ tree).
+Exit status: 0 written; 1 the id is taken, the file exists, or (source, section) the text or the
+quote cannot be used; 2 usage (bad id, no raw/ tree, a missing or unreadable --text, an option of
+another kind).
 """
 
 from __future__ import annotations
