@@ -314,3 +314,18 @@ def test_a_series_is_each_statement_with_its_own_source(shipped: None) -> None:
     ]
     with pytest.raises(KeyError, match="did you mean fictional-county-new-high-tech-enterprises"):
         loaders.load_series("fictional-county-new-high-tech")
+
+
+def test_the_parquet_files_hold_the_rows_of_every_source(contributed: Path_) -> None:
+    import pyarrow.parquet as pq
+
+    for table in ("sources", "sections", "reforms", "metrics"):
+        parquet = pq.read_table(contributed.release / f"{table}.parquet").to_pylist()
+        assert parquet == list(rows(contributed.release, table).values()), table
+
+
+@pytest.mark.slow
+def test_frictionless_validates_the_release_of_several_sources(contributed: Path_) -> None:
+    frictionless = pytest.importorskip("frictionless")
+    report = frictionless.validate(str(contributed.release / "datapackage.json"))
+    assert report.valid, report.flatten(["type", "message"])
