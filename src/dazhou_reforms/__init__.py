@@ -26,9 +26,12 @@ if TYPE_CHECKING:
         load_organizations,
         load_reforms,
         load_sections,
+        load_series,
         load_sources,
         load_table,
         metrics_for,
+        records_quoting,
+        sources_of,
     )
     from dazhou_reforms.lookup import get_metric, get_organization, get_section, get_source, get_term, search
     from dazhou_reforms.schema.models import (
@@ -60,6 +63,9 @@ _LAZY: dict[str, str] = {
             "load_sources",
             "load_table",
             "metrics_for",
+            "load_series",
+            "records_quoting",
+            "sources_of",
         ),
         "dazhou_reforms.loaders",
     ),
@@ -115,10 +121,13 @@ __all__ = [
     "load_organizations",
     "load_reforms",
     "load_sections",
+    "load_series",
     "load_sources",
     "load_table",
     "metrics_for",
+    "records_quoting",
     "search",
+    "sources_of",
 ]
 
 

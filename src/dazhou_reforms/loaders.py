@@ -208,14 +208,16 @@ def _load(table: str, model: type[M], version: str | None) -> list[M]:
 
 
 def load_sources(version: str | None = None) -> list[Source]:
-    """The source article(s), with full text."""
+    """The sources (the article, and any other document the records quote), each with its full
+    text, sorted by id. ``evidence_text`` gives the text of an evidence span of any of them."""
     from dazhou_reforms.schema.models import Source
 
     return _load("sources", Source, version)
 
 
 def load_sections(version: str | None = None) -> list[Section]:
-    """The parts of the article, with their spans in the text."""
+    """The sections of every source (``source_id``), with their spans in its text; a source may
+    have none (its whole text is one body)."""
     from dazhou_reforms.schema.models import Section
 
     return _load("sections", Section, version)
@@ -311,3 +313,55 @@ def load_table(name: str, version: str | None = None) -> pa.Table:
     except (pa.ArrowException, OSError, ValueError) as error:
         path = _release(resolved).path_of(f"{name}.parquet")
         raise DataError(f"{path}: not a Parquet file this version can read: {error}") from None
+
+
+# --- several sources ------------------------------------------------------------------------------
+
+#: The tables whose records quote sources, in the order :func:`records_quoting` gives them.
+QUOTING_TABLES = ("reforms", "metrics", "organizations", "glossary")
+
+
+def sources_of(record: Model) -> list[str]:
+    """The ids of the sources a record quotes (its evidence and its recognitions'), sorted: the
+    sources that support it."""
+    from dazhou_reforms.release.source_counts import record_sources
+
+    return record_sources(record)
+
+
+def records_quoting(source_id: str, version: str | None = None) -> dict[str, list[Model]]:
+    """Table -> the records that quote source ``source_id`` (:data:`QUOTING_TABLES`, each sorted by
+    id); ``KeyError`` naming the sources when there is no such source."""
+    known = [source.id for source in load_sources(version)]
+    if source_id not in known:
+        raise KeyError(f"no source with id {source_id!r}; sources: {', '.join(known)}")
+    loaders: dict[str, Callable[[str | None], list[Any]]] = {
+        "reforms": load_reforms,
+        "metrics": load_metrics,
+        "organizations": load_organizations,
+        "glossary": load_glossary,
+    }
+    return {
+        table: [record for record in loaders[table](version) if source_id in sources_of(record)]
+        for table in QUOTING_TABLES
+    }
+
+
+def load_series(series_id: str, version: str | None = None) -> list[Metric]:
+    """Every statement of one series: the metrics that share ``series_id``, each with its own source
+    and evidence (never merged), sorted by period (start, end; unstated first) and id.
+    ``KeyError`` naming close series ids when there is none."""
+    metrics = load_metrics(version)
+    found = [metric for metric in metrics if metric.series_id == series_id]
+    if not found:
+        from difflib import get_close_matches
+
+        known = sorted({metric.series_id for metric in metrics if metric.series_id is not None})
+        close = get_close_matches(series_id, known, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else f" ({len(known)} series in this release)"
+        raise KeyError(f"no series with id {series_id!r}{hint}")
+
+    def order(metric: Metric) -> tuple[int, int, str]:
+        return (metric.period_start or 0, metric.period_end or metric.period_start or 0, metric.id)
+
+    return sorted(found, key=order)

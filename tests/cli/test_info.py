@@ -80,6 +80,9 @@ Records:
   metrics        1
   glossary       2
   vocabularies   84
+Sources:
+  sample-article  2024-04-10, 193 characters, 5 sections
+                  quoted by 3 reforms, 1 metrics, 1 organizations, 2 glossary
 Coverage: 57.1% of body sentences cited (4/7), 54.9% of characters (62/113)
   title   sentences     — (0/0)  characters     — (0/0)
   lead    sentences 50.0% (1/2)  characters 45.8% (11/24)

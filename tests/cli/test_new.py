@@ -13,6 +13,9 @@ from dazhou_reforms.check.dataset import read_and_check
 from dazhou_reforms.cli.new import fresh_id, new
 from dazhou_reforms.schema.templates import render_template
 
+#: The evidence entry of a template, and what a contributor writes into it.
+SOURCE = '  { source_id = "dazhou-reform-article-2024-04-10", '
+EMPTY = SOURCE + 'quote = "" },'
 #: What a contributor writes into each template: line as written -> line as filled in.
 FILLED = {
     "reform": {
@@ -23,7 +26,7 @@ FILLED = {
         'section = ""': 'section = "part-3"',
         'domains = [""]': 'domains = ["transport"]',
         "cap_major_topic = 0": "cap_major_topic = 10",
-        '  { quote = "" },': '  { quote = "推出“为郊区学校、企业开通‘定制公交’微改革”" },',
+        EMPTY: SOURCE + 'quote = "推出“为郊区学校、企业开通‘定制公交’微改革”" },',
     },
     "metric": {
         'indicator_zh = ""': 'indicator_zh = "“森林钱库”面积"',
@@ -33,13 +36,13 @@ FILLED = {
         'value_as_stated = ""': 'value_as_stated = "469万亩"',
         'qualifier = ""': 'qualifier = "exact"',
         'status = ""': 'status = "target"',
-        '  { quote = "" },': '  { quote = "469万亩“森林钱库”" },',
+        EMPTY: SOURCE + 'quote = "469万亩“森林钱库”" },',
     },
     "organization": {
         'name_zh = ""': 'name_zh = "地方改革创新研究院课题组"',
         'name_en = ""': 'name_en = "Research Group of the Local Reform and Innovation Research Institute"',
         'kind = ""': 'kind = "research_group"',
-        '  { quote = "" },': '  { quote = "地方改革创新研究院课题组 达州市委改革办" },',
+        EMPTY: SOURCE + 'quote = "地方改革创新研究院课题组 达州市委改革办" },',
     },
 }
 

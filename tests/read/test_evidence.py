@@ -50,10 +50,16 @@ NOT_INTEGERS = {
     "local-time": "07:32:00",
 }
 
+SOURCE = 'source_id = "dazhou-reform-article-2024-04-10", '
 #: Where an evidence entry is written: (file, the entry as the base writes it, field path, line).
 PLACES = {
-    "evidence": (REFORM, '{ quote = "推行行业综合许可“一业一证一码”改革" }', "evidence[0]", 10),
-    "recognition": (REFORM, '{ quote = "2022年度全面深化改革典型案例" }', "recognitions[0].evidence[0]", 18),
+    "evidence": (REFORM, "{ " + SOURCE + 'quote = "推行行业综合许可“一业一证一码”改革" }', "evidence[0]", 10),
+    "recognition": (
+        REFORM,
+        "{ " + SOURCE + 'quote = "2022年度全面深化改革典型案例" }',
+        "recognitions[0].evidence[0]",
+        18,
+    ),
     "section": (
         SECTION,
         '{ source_id = "dazhou-reform-article-2024-04-10", '
@@ -161,7 +167,7 @@ def test_a_quote_that_occurs_many_times_lists_a_few_of_its_offsets(
 ) -> None:
     """The quote "，" occurs hundreds of times: the report names five offsets and the count."""
     file, entry, _, _ = PLACES["evidence"]
-    text = BASE_REFORM.read_text(encoding="utf-8").replace(entry, '{ quote = "的" }')
+    text = BASE_REFORM.read_text(encoding="utf-8").replace(entry, "{ " + SOURCE + 'quote = "的" }')
     overlay = tmp_path / "overlay"
     (overlay / file).parent.mkdir(parents=True)
     (overlay / file).write_text(text, "utf-8")
@@ -192,3 +198,31 @@ def test_a_section_whose_first_quote_is_not_found_reports_the_quote_only(
     (overlay / file).write_text(text.replace(entry, entry.replace("联动", "联动X")), "utf-8")
     problems = read_and_check(make_tree(overlay)).problems
     assert [(p.code, p.path) for p in problems] == [("quote-not-found", "evidence[0].quote")]
+
+
+def test_evidence_without_source_id_is_missing_field_naming_every_source(
+    make_tree: Callable[..., Path], tmp_path: Path
+) -> None:
+    """Whatever the number of sources: a second source never gives an old entry another meaning."""
+    file, entry, _, _ = PLACES["evidence"]
+    overlay = tmp_path / "overlay"
+    (overlay / file).parent.mkdir(parents=True)
+    (overlay / file).write_text(
+        BASE_REFORM.read_text(encoding="utf-8").replace(entry, entry.replace(SOURCE, ""))
+    )
+    (overlay / "sources").mkdir()
+    for suffix in (".toml", ".txt"):
+        original = ROOT / "raw" / "sources" / f"dazhou-reform-article-2024-04-10{suffix}"
+        text = original.read_text(encoding="utf-8").replace("dazhou-reform-article-2024-04-10", "a-copy")
+        (overlay / "sources" / f"a-copy{suffix}").write_text(text, encoding="utf-8")
+    problems = read_and_check(make_tree(overlay)).problems
+    assert [(p.code, p.path, p.line, p.expected, p.hint) for p in problems] == [
+        (
+            "missing-field",
+            "evidence[0].source_id",
+            10,
+            "one of a-copy, dazhou-reform-article-2024-04-10",
+            'add source_id = "<id>" naming the source whose text it quotes: '
+            "a-copy, dazhou-reform-article-2024-04-10",
+        )
+    ]

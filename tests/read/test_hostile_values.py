@@ -192,7 +192,7 @@ def test_an_evidence_source_id_of_the_wrong_type_is_wrong_type_and_the_tree_is_s
     raw = make_tree(FIXTURES / "unit-mismatch")
     reform = next((raw / "reforms").glob("*.toml"))
     text = reform.read_text(encoding="utf-8")
-    quote = re.search(r'evidence = \[\{ quote = ("[^"]*") \}\]', text)
+    quote = re.search(r'evidence = \[\{ source_id = "[^"]*", quote = ("[^"]*") \}\]', text)
     assert quote is not None
     _rewrite(reform, quote.group(0), f"evidence = [{{ quote = {quote.group(1)}, source_id = {source_id} }}]")
     problems = read_and_check(raw).problems

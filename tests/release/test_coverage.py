@@ -8,15 +8,8 @@ from typing import Any
 
 import pytest
 
-from dazhou_reforms.release.coverage import (
-    compute_coverage,
-    coverage_lines,
-    coverage_markdown,
-    merged_spans,
-    paragraphs,
-    percent,
-    sentences,
-)
+from dazhou_reforms.release.coverage import compute_coverage, merged_spans, paragraphs, sentences
+from dazhou_reforms.release.coverage_text import coverage_lines, coverage_markdown, percent
 
 
 def split(text: str) -> list[str]:
@@ -184,3 +177,79 @@ def test_real_record_set_sentences_match_the_text() -> None:
     ]  # fmt: skip
     share = coverage.tally.sentence_share
     assert share is not None and 0.5 < share <= 1.0
+
+
+SECOND = "（虚构测试文本）第二份材料\n\n  虚构的第一句。虚构的第二句有引用。\n"
+
+
+def two_sources(sample_tables: Callable[[], dict[str, list[Any]]]) -> dict[str, list[Any]]:
+    """The sample tables with a second, fictional source without sections; a metric quotes it."""
+    import hashlib
+
+    from dazhou_reforms.schema.models import Evidence, Source
+
+    tables = sample_tables()
+    title = "（虚构测试文本）第二份材料"
+    quote = "虚构的第二句有引用"
+
+    def span(text: str) -> Evidence:
+        start = SECOND.index(text)
+        return Evidence(source_id="second-fictional", start=start, end=start + len(text), quote=text)
+
+    source = tables["sources"][0].model_copy(
+        update={
+            "id": "second-fictional",
+            "title_en": "A second fictional text",
+            "text": SECOND,
+            "text_sha256": hashlib.sha256(SECOND.encode()).hexdigest(),
+            "evidence": (span(title),),
+        }
+    )
+    assert isinstance(source, Source)
+    tables["sources"].append(source)
+    metric = tables["metrics"][0]
+    tables["metrics"][0] = metric.model_copy(update={"evidence": (*metric.evidence, span(quote))})
+    return tables
+
+
+def test_a_source_without_sections_is_one_body(sample_tables: Callable[[], dict[str, list[Any]]]) -> None:
+    coverage = compute_coverage(two_sources(sample_tables))
+    (whole,) = coverage.of_source("second-fictional")
+    assert (whole.section_id, whole.start, whole.end, whole.heading_en) == (
+        "second-fictional",
+        0,
+        len(SECOND),
+        "A second fictional text",
+    )
+    # the title line is the source's own metadata; two body sentences, the second cited
+    assert [(s.kind, s.text, s.cited) for s in whole.sentences] == [
+        ("metadata", "（虚构测试文本）第二份材料", False),
+        ("body", "虚构的第一句。", False),
+        ("body", "虚构的第二句有引用。", True),
+    ]
+    assert coverage.source_ids == ("sample-article", "second-fictional")
+    tally = coverage.source_tally("second-fictional")
+    assert (tally.sentences, tally.cited_sentences, tally.characters, tally.covered_characters) == (
+        2,
+        1,
+        17,
+        9,
+    )
+    assert coverage.tally.sentences == 7 + 2  # the sample article's and these
+    assert coverage.to_dict()["sources"][1] == {"source_id": "second-fictional", **tally.to_dict()}
+
+
+def test_lines_and_markdown_per_source(sample_tables: Callable[[], dict[str, list[Any]]]) -> None:
+    coverage = compute_coverage(two_sources(sample_tables))
+    lines = coverage_lines(coverage)
+    assert lines[0] == "66.7% of body sentences cited (6/9), 69.2% of characters (90/130)"
+    assert lines[1] == "  sample-article: 71.4% of body sentences cited (5/7), 71.7% of characters (81/113)"
+    assert lines[-2:] == [
+        "  second-fictional: 50.0% of body sentences cited (1/2), 52.9% of characters (9/17)",
+        "    second-fictional  sentences  50.0% (1/2)  characters 52.9% (9/17)",
+    ]
+    markdown = coverage_markdown(coverage)
+    assert markdown.startswith("## Coverage of the sources\n")
+    assert "### `second-fictional`\n" in markdown
+    assert "| A second fictional text | 1 / 2 | 50.0% | 9 / 17 | 52.9% |\n| **all** | 1 / 2 |" in markdown
+    assert "- `second-fictional` `second-fictional` 17–24: 虚构的第一句。\n" in markdown

@@ -300,7 +300,8 @@ def test_record_text_is_data_in_the_card_croissant_and_datapackage(
 def test_coverage_section_text_is_escaped(sample_tables: Callable[[], dict[str, list[Any]]]) -> None:
     from dataclasses import replace
 
-    from dazhou_reforms.release.coverage import Coverage, compute_coverage, coverage_markdown
+    from dazhou_reforms.release.coverage import Coverage, compute_coverage
+    from dazhou_reforms.release.coverage_text import coverage_markdown
 
     coverage = compute_coverage(sample_tables())
     hostile = "<b onmouseover=x>bold</b> | *a*\n- item"

@@ -7,6 +7,8 @@ Each check has a stable code (:mod:`dazhou_reforms.problems.codes`) and its own 
   pass, and parent_id cycles;
 - :mod:`~dazhou_reforms.check.evidence`: sections within their source, source checksums;
 - :mod:`~dazhou_reforms.check.figures`: a metric's figures against its stated text;
+- :mod:`~dazhou_reforms.check.series`: statements of one series and period that differ
+  (information, never an error);
 - :mod:`~dazhou_reforms.check.vocabularies`: the vocabulary entries against the schema.
 
 The checks are pure: they take validated records and where they came from, and return problems.
@@ -22,6 +24,7 @@ from dazhou_reforms.check.evidence import check_sections, check_sources
 from dazhou_reforms.check.ids import check_unique_ids
 from dazhou_reforms.check.references import check_parent_cycles, check_records
 from dazhou_reforms.check.reporter import Origins, Reporter, Resolve, Tables
+from dazhou_reforms.check.series import check_series
 from dazhou_reforms.check.vocabularies import check_vocabularies
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.origins import Origin
@@ -48,6 +51,7 @@ def check_dataset(
     check_parent_cycles(tables, report)
     check_sections(tables, report)
     check_sources(tables, report)
+    check_series(tables, report)
     if "vocabularies" in tables and vocabulary_files is not None:
         check_vocabularies(tables, report, vocabulary_files)
     return report.problems

@@ -61,7 +61,10 @@ def check_sections(tables: Tables, report: Reporter) -> None:
     for section in tables.get("sections", ()):
         if not isinstance(section, Section):
             continue
-        limit = len(texts.get(section.source_id, ""))
+        text = texts.get(section.source_id)
+        if text is None:  # a source of a release, or none: check.references reports an unknown one
+            continue
+        limit = len(text)
         if not section.start <= section.end <= limit:
             report.add(
                 "sections",

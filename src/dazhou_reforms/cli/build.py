@@ -51,16 +51,18 @@ def build(raw_dir: Path, out_dir: Path, changelog: Path) -> None:
 def build_release(raw_dir: Path, out_dir: Path, changelog: Path) -> None:
     """The command's work (signals are handled by the caller)."""
     from dazhou_reforms.check.dataset import read_and_check
+    from dazhou_reforms.problems.codes import is_error
     from dazhou_reforms.problems.problem import sort_key
     from dazhou_reforms.release.changelog import release_date_from
     from dazhou_reforms.release.metadata import ReleaseInfo
     from dazhou_reforms.release.write import ReleaseConflict, render_release, write_release
 
     dataset = read_and_check(raw_dir)
-    if dataset.problems:
-        for problem in sorted(dataset.problems, key=sort_key):
-            click.echo(problem.to_text(), err=True)
-        click.echo(f"{len(dataset.problems)} problem(s) found in {raw_dir}; nothing was built", err=True)
+    for problem in sorted(dataset.problems, key=sort_key):  # information too: it does not stop a build
+        click.echo(problem.to_text(), err=True)
+    errors = sum(map(is_error, dataset.problems))
+    if errors:
+        click.echo(f"{errors} problem(s) found in {raw_dir}; nothing was built", err=True)
         raise SystemExit(EXIT_BAD_DATA)
     release = ReleaseInfo(__version__, release_date_from(changelog, __version__))
     files = render_release(dataset.tables, release)

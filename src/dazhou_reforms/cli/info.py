@@ -27,7 +27,8 @@ def release_coverage_lines(rows: Mapping[str, Sequence[dict[str, Any]]]) -> list
     """Coverage of a release's article, computed from the rows of its tables (or why it cannot be)."""
     from pydantic import ValidationError
 
-    from dazhou_reforms.release.coverage import CITING_TABLES, compute_coverage, coverage_lines
+    from dazhou_reforms.release.coverage import CITING_TABLES, compute_coverage
+    from dazhou_reforms.release.coverage_text import coverage_lines
     from dazhou_reforms.schema.models import Model
 
     needed = [table for table in ("sources", "sections", *CITING_TABLES) if table in rows]
@@ -43,6 +44,26 @@ def release_coverage_lines(rows: Mapping[str, Sequence[dict[str, Any]]]) -> list
     if "sources" not in models or "sections" not in models:
         return ["unavailable: the release has no sources or sections table"]
     return coverage_lines(compute_coverage(models))
+
+
+def source_lines(rows: Mapping[str, Sequence[dict[str, Any]]]) -> list[str]:
+    """``Sources:`` and a line a source: its id, date, characters, sections and the records quoting it."""
+    from dazhou_reforms.release.source_counts import QUOTING_TABLES, source_counts
+
+    try:
+        counts = source_counts(rows)
+    except (KeyError, TypeError, AttributeError) as error:  # rows the reader let through, of another shape
+        return [f"Sources: unavailable ({type(error).__name__}: {error})"]
+    lines = ["Sources:"]
+    width = max((len(count.source_id) for count in counts), default=0)
+    for count in counts:
+        quoting = ", ".join(f"{count.records[table]} {table}" for table in QUOTING_TABLES)
+        lines.append(
+            f"  {count.source_id:<{width}}  {count.published_at[:10]}, {count.characters} characters, "
+            f"{count.sections} sections"
+        )
+        lines.append(f"  {'':<{width}}  quoted by {quoting}")
+    return lines
 
 
 def info_text(releases: Sequence[Release], release: Release) -> tuple[str, bool]:
@@ -76,6 +97,8 @@ def info_text(releases: Sequence[Release], release: Release) -> tuple[str, bool]
         lines.append(f"  FAILED: {error}")
         ok = False
     unreadable = [table for table in tables if table not in read]
+    if "sources" in read:
+        lines += source_lines({table: list(found.rows.values()) for table, found in read.items()})
     if unreadable:
         coverage = [f"unavailable: {', '.join(unreadable)} cannot be read"]
     else:

@@ -1,26 +1,31 @@
-"""``dazhou-reforms new reform|metric|organization``: start a record from a commented template.
+"""``dazhou-reforms new reform|metric|organization|source|section``: start a record.
+
+``source`` and ``section`` are made by :mod:`dazhou_reforms.cli.new_source`; the others from a
+commented template.
 
 Writes ``<raw>/<table>/<id>.toml`` with an id no record uses (in the raw/ tree or the newest
 release), or the ``--id`` given if it is free. Never overwrites: the file is created atomically
-(written beside, then linked into place, which fails if the name is taken meanwhile).
+(written beside, flushed to disk, then linked into place, which fails if the name is taken
+meanwhile).
 
 The folder given with ``--raw`` must be a raw/ tree: it holds at least one of the folders of the
 tables (``sources/``, ``reforms/``, ...), so that a mistaken ``--raw`` (the project folder, any other
 folder) gets a usage error instead of a stray ``<table>/<id>.toml``.
 
-Exit status: 0 written; 1 the id is taken or the file exists; 2 usage (bad id, no raw/ tree).
+Exit status: 0 written; 1 the id is taken, the file exists, or (source, section) the text or the
+quote cannot be used; 2 usage (bad id, no raw/ tree, a missing or unreadable --text, an option of
+another kind).
 """
 
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from pathlib import Path
 
 import click
 
-from dazhou_reforms.schema.models import ID_PATTERN, ID_TABLES, TABLES
+from dazhou_reforms.schema.models import ID_TABLES, TABLES
 from dazhou_reforms.schema.templates import KINDS, render_template
 
 
@@ -57,11 +62,14 @@ def fresh_id(kind: str, taken: set[str]) -> str:
 
 
 def create_exclusively(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically; FileExistsError if ``path`` exists (nothing written)."""
+    """Write ``text`` to ``path`` atomically (written beside, flushed to disk, then linked into
+    place); FileExistsError if ``path`` exists (nothing written)."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
         try:
             os.link(temporary, path)  # atomic, and refuses an existing name
         except FileExistsError:
@@ -73,8 +81,13 @@ def create_exclusively(path: Path, text: str) -> None:
         os.unlink(temporary)
 
 
+#: Options that only ``new source`` takes, and only ``new section``.
+SOURCE_OPTIONS = ("text", "title_zh", "title_en", "published_at")
+SECTION_OPTIONS = ("source", "quote", "ordinal", "heading_en")
+
+
 @click.command()
-@click.argument("kind", type=click.Choice(list(KINDS)))
+@click.argument("kind", type=click.Choice([*KINDS, "source", "section"]))
 @click.option("--id", "record_id", help="The id of the new record (default: a fresh <kind>-<n>).")
 @click.option(
     "--raw",
@@ -84,15 +97,44 @@ def create_exclusively(path: Path, text: str) -> None:
     show_default=True,
     help="The raw/ tree to add the record to.",
 )
-def new(kind: str, record_id: str | None, raw_dir: Path) -> None:
-    """Write a commented template of a new reform, metric or organization into raw/<table>/."""
+@click.option(
+    "--text",
+    type=click.Path(path_type=Path, dir_okay=False, readable=False),
+    help="source: the file of the source's text (UTF-8), copied into raw/sources/<id>.txt.",
+)
+@click.option("--title-zh", help="source: the title as the source writes it.")
+@click.option("--title-en", help="source: the title in English.")
+@click.option("--published-at", help="source: when it was published, e.g. 2024-04-10T09:19:13+08:00.")
+@click.option("--source", help="section: the id of the source the section is part of.")
+@click.option("--quote", help="section: the text the section starts with (its heading), exactly.")
+@click.option("--ordinal", type=click.IntRange(min=0), help="section: its position in its source.")
+@click.option("--heading-en", help="section: the heading in English.")
+def new(kind: str, record_id: str | None, raw_dir: Path, **options: object) -> None:
+    """Start a new record: a commented template of a reform, metric or organization; a source
+    (with --text FILE: its text copied, its TOML started, sections proposed); or a section of a
+    source (--source ID --quote TEXT)."""
     check_raw_tree(raw_dir)
-    if record_id is not None and (not re.fullmatch(ID_PATTERN, record_id) or len(record_id) > 64):
-        raise click.BadParameter(
-            "lowercase ASCII words of a-z and 0-9 joined by single hyphens, starting with a letter, "
-            "at most 64 characters (e.g. silver-hair-canteens)",
-            param_hint="--id",
-        )
+    wanted = {"source": SOURCE_OPTIONS, "section": SECTION_OPTIONS}.get(kind, ())
+    for name, value in options.items():
+        if value is not None and name not in wanted:
+            owner = "source" if name in SOURCE_OPTIONS else "section"
+            raise click.UsageError(f"--{name.replace('_', '-')} is an option of `new {owner}` only")
+    if record_id is not None:
+        from dazhou_reforms.cli.new_source import check_id
+
+        check_id(record_id)
+    if kind in ("source", "section"):
+        from dazhou_reforms.cli.new_source import new_section, new_source
+
+        make = new_source if kind == "source" else new_section
+        try:
+            make(raw_dir, record_id, options, used_ids(raw_dir))
+        except (click.ClickException, SystemExit):
+            raise
+        except Exception as error:  # no traceback, ever
+            click.echo(f"error: new {kind} failed: {type(error).__name__}: {error}", err=True)
+            raise SystemExit(1) from None
+        return
     taken = used_ids(raw_dir)
     if record_id is None:
         record_id = fresh_id(kind, taken)
@@ -101,17 +143,23 @@ def new(kind: str, record_id: str | None, raw_dir: Path) -> None:
         raise SystemExit(1)
     table = KINDS[kind]
     path = raw_dir / table / f"{record_id}.toml"
+    write_new(path, render_template(kind, record_id, raw_dir))
+    click.echo(f"wrote {path.as_posix()}")
+    click.echo(f"fill it in (see the comments), then run: dazhou-reforms validate {path.as_posix()}")
+
+
+def write_new(path: Path, text: str) -> None:
+    """Create ``path`` with ``text`` (its folder too); exit 1, nothing written, if it exists or
+    cannot be written."""
     if os.path.lexists(path.parent) and not path.parent.is_dir():
         click.echo(f"error: {path.parent.as_posix()} is not a folder; nothing was written", err=True)
         raise SystemExit(1)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        create_exclusively(path, render_template(kind, record_id, raw_dir))
+        create_exclusively(path, text)
     except FileExistsError:
         click.echo(f"error: {path.as_posix()} exists; nothing was written", err=True)
         raise SystemExit(1) from None
     except OSError as error:
         click.echo(f"error: cannot write {path.as_posix()}: {error.strerror or error}", err=True)
         raise SystemExit(1) from None
-    click.echo(f"wrote {path.as_posix()}")
-    click.echo(f"fill it in (see the comments), then run: dazhou-reforms validate {path.as_posix()}")

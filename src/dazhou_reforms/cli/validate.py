@@ -10,13 +10,14 @@ temporary files for the problems that cannot be written).
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
 import click
 
 from dazhou_reforms.read.jsonl_lines import MAX_RECORD_SIZE
-from dazhou_reforms.schema.models import TABLES
+from dazhou_reforms.schema.models import ID_PATTERN, TABLES
 from dazhou_reforms.validate.engine import MAX_ERRORS
 
 #: Paths are not checked by click: validate reports a missing or unreadable path (a FIFO, a folder
@@ -65,7 +66,8 @@ PATH = click.Path(path_type=Path, readable=False)
     "sources",
     multiple=True,
     type=PATH,
-    help="A source (raw <id>.toml with its .txt, or sources.jsonl) whose text evidence quotes. Repeatable.",
+    help="A source file (raw <id>.toml with its .txt, or sources.jsonl) whose text evidence quotes; "
+    "or a source id (no '.' or '/'): report only the records that quote that source. Repeatable.",
 )
 def validate(
     paths: tuple[Path, ...],
@@ -90,13 +92,15 @@ def validate(
 
     if release is not None and no_release:
         raise click.UsageError("--release and --no-release exclude each other")
+    files, ids = split_sources(sources)
     options = Options(
         table=table,
         max_errors=max_errors,
         max_record_size=max_record_size,
         release=release,
         use_release=not no_release,
-        sources=sources,
+        sources=files,
+        only_sources=ids,
     )
     colour = sys.stdout.isatty() and "NO_COLOR" not in os.environ
     output = _Output(colour if output_format == "text" else None)
@@ -104,6 +108,11 @@ def validate(
     try:
         with validation(paths, options) as found:
             exit_code = found.exit_code
+            if found.unknown_sources:
+                unknown = ", ".join(found.unknown_sources)
+                known = ", ".join(found.known_sources) or "none"
+                click.echo(f"Error: --source {unknown}: no such source (sources: {known})", err=True)
+                sys.exit(2)
             if output_format == "json":
                 write_json(found, output.write)
             elif output_format == "github":
@@ -123,6 +132,20 @@ def validate(
         click.echo(f"Error: the report could not be written: {reason}", err=True)
         sys.exit(2)
     sys.exit(exit_code)
+
+
+def split_sources(values: tuple[Path, ...]) -> tuple[tuple[Path, ...], tuple[str, ...]]:
+    """``--source`` values: files (a path with a '.' or '/': ``raw/sources/x.toml``,
+    ``sources.jsonl``) and source ids (``dazhou-reform-article-2024-04-10``: an id has neither)."""
+    files: list[Path] = []
+    ids: list[str] = []
+    for value in values:
+        text = str(value)
+        if re.fullmatch(ID_PATTERN, text) and "." not in text and os.sep not in text:
+            ids.append(text)
+        else:
+            files.append(value)
+    return tuple(files), tuple(ids)
 
 
 def _plain(text: str, **_: object) -> str:

@@ -7,8 +7,9 @@ rendered from :data:`CODES` (:func:`markdown_table`), and a test walks the regis
 
 Codes are kebab-case and stable across versions (tools may match on them), in the manner of
 Frictionless error codes. The kind decides where a problem is listed in ``validate --format json``
-and the exit status: ``input`` problems (the input could not be read at all) exit 2, every other
-kind exits 1.
+and the exit status: ``input`` problems (the input could not be read at all) exit 2, ``info``
+(information, such as two sources stating different figures of one series) exits 0 and never
+stops a build, every other kind exits 1.
 """
 
 from __future__ import annotations
@@ -18,8 +19,10 @@ from typing import Final, Literal
 
 from dazhou_reforms.problems.problem import Problem
 
-Kind = Literal["input", "parse", "schema", "check"]
-KINDS: tuple[Kind, ...] = ("input", "parse", "schema", "check")
+Kind = Literal["input", "parse", "schema", "check", "info"]
+KINDS: tuple[Kind, ...] = ("input", "parse", "schema", "check", "info")
+#: Kinds that are information, not errors: reported, never a failure (exit status 0, a build goes on).
+INFO_KINDS: tuple[Kind, ...] = ("info",)
 
 
 class DefaultHint:
@@ -259,6 +262,19 @@ PERIOD_ORDER = define("period-order", "check", "a metric's period_start is after
 VOCABULARY_DRIFT = define(
     "vocabulary-drift", "check", "the vocabulary entries do not list exactly the codes the schema allows"
 )
+
+
+SERIES_CONFLICT = define(
+    "series-conflict",
+    "info",
+    "metrics of one series and period state different figures (information: both are kept)",
+    hint="both statements stay, each with its own source; explain the difference in `note` if known",
+)
+
+
+def is_error(problem: Problem) -> bool:
+    """Whether a problem is an error (every kind but information)."""
+    return kind_of(problem.code) not in INFO_KINDS
 
 
 def kind_of(code: str) -> Kind:

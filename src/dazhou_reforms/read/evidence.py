@@ -1,8 +1,10 @@
-"""Evidence a curator wrote by hand, completed: ``source_id``, ``start`` and ``end`` found from the quote.
+"""Evidence a curator wrote by hand, completed: ``start`` and ``end`` found from the quote.
 
-In raw/ an evidence entry may be just ``{ quote = "..." }``: the quote must occur exactly once in
-its source's text, or carry ``start`` to say which occurrence is meant; a ``start`` or ``end``
-written by hand must agree with the quote.
+In raw/ an evidence entry is ``{ source_id = "...", quote = "..." }``: ``source_id`` is always
+written (a missing one is ``missing-field``, however many sources there are: adding a source must
+never change what an existing entry means); the quote must occur exactly once in that source's
+text, or carry ``start`` to say which occurrence is meant; a ``start`` or ``end`` written by hand
+must agree with the quote.
 """
 
 from __future__ import annotations
@@ -19,7 +21,8 @@ from dazhou_reforms.problems.codes import Code
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import MAX_SHOWN, Problem, cut, quoted, shorten
 
-#: The fields of an evidence entry the reader fills in, and checks when they are written.
+#: The fields of an evidence entry the reader checks the type of (``start`` and ``end`` it fills in;
+#: ``source_id`` must be written).
 DERIVED = ("source_id", "start", "end")
 #: Most offsets a message lists where a quote occurs.
 MAX_LISTED = 5
@@ -147,7 +150,7 @@ def _wrong_types(entry: dict[str, Any], at: EntryProblems, here: list[int] | Non
                 "source_id",
                 expected="string",
                 found=shown_value(source_id),
-                hint='write source_id = "<id>" in quotes, or leave it out when there is one source',
+                hint='write source_id = "<id>" in quotes: the id of the source the quote is from',
             )
         )
     for name in ("start", "end"):
@@ -193,9 +196,7 @@ def resolve_evidence(
     if all(written_well(key, value) for key, value in entry.items()):
         return _resolve(entry, quote, texts, at)
     source_id = entry.get("source_id")
-    if not isinstance(source_id, str):
-        source_id = next(iter(texts)) if len(texts) == 1 else None
-    text = texts.get(source_id) if source_id is not None else None
+    text = texts.get(source_id) if isinstance(source_id, str) else None
     wrong = _wrong_types(entry, at, occurrences(text, quote) if text is not None else None)
     return {key: value for key, value in entry.items() if written_well(key, value)}, wrong
 
@@ -205,15 +206,7 @@ def _resolve(
 ) -> tuple[Any, list[Problem]]:
     source_id = entry.get("source_id")
     if source_id is None:
-        if len(texts) != 1:
-            return entry, [
-                at.problem(
-                    codes.MISSING_FIELD,
-                    "evidence needs `source_id` when there is not exactly one source",
-                    expected="one of " + ", ".join(sorted(texts)),
-                )
-            ]
-        source_id = next(iter(texts))
+        return entry, [missing_source_id(at, texts)]
     if source_id not in texts:
         return entry, [
             at.problem(
@@ -279,6 +272,34 @@ def _resolve(
     return {**resolved, **extra}, []
 
 
+def missing_source_id(at: EntryProblems, texts: Mapping[str, str]) -> Problem:
+    """Evidence without ``source_id``: always a ``missing-field``, however many sources there are
+    (so that adding a source never changes what an existing evidence entry means)."""
+    known = sorted(texts)
+    if len(known) == 1:
+        hint = f'add source_id = "{known[0]}" before the quote (the source whose text it quotes)'
+    elif known:
+        hint = 'add source_id = "<id>" naming the source whose text it quotes: ' + listed_ids(known)
+    else:
+        hint = 'add source_id = "<id>" naming a source of raw/sources/ (none was read)'
+    return codes.MISSING_FIELD.problem(
+        "evidence needs `source_id`: the source whose text the quote is from",
+        at.origin.file,
+        at.line("quote"),  # the entry's line: the field is not there
+        record_id=at.record_id,
+        path=f"{at.path}.source_id",
+        expected="one of " + listed_ids(known) if known else "a source id",
+        hint=hint,
+    )
+
+
+def listed_ids(ids: list[str]) -> str:
+    """``a, b, c``; past :data:`MAX_LISTED` ids, the first ones and how many in all."""
+    if len(ids) <= MAX_LISTED:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:MAX_LISTED])}, … ({len(ids)} in all)"
+
+
 def occurrences(text: str, quote: str) -> list[int]:
     found, start = [], text.find(quote)
     while start != -1:
@@ -335,3 +356,26 @@ def resolve_all_evidence(
 
     data.update(walk(data, ""))
     return problems, unresolved
+
+
+def quoted_sources(data: Any) -> frozenset[str] | None:
+    """The sources the evidence entries of a record (its nested records' too) name; None when an
+    entry names none (or not as a string): then which sources it quotes cannot be told."""
+    found: set[str] = set()
+
+    def walk(node: Any) -> bool:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key == "evidence" and isinstance(value, list):
+                    for entry in value:
+                        source_id = entry.get("source_id") if isinstance(entry, dict) else None
+                        if not isinstance(source_id, str):
+                            return False
+                        found.add(source_id)
+                elif not walk(value):
+                    return False
+        elif isinstance(node, list):
+            return all(walk(item) for item in node)
+        return True
+
+    return frozenset(found) if walk(data) else None

@@ -12,11 +12,12 @@ Layout (one record per file, the file name is the record id)::
 
 What a curator may leave out, the reader derives (and checks, when given):
 
-- evidence ``start``/``end`` and ``source_id``: write just ``{ quote = "..." }``; the quote must
-  occur exactly once in the source text, or carry ``start`` to say which occurrence is meant;
+- evidence ``start``/``end``: write ``{ source_id = "...", quote = "..." }`` (``source_id`` always:
+  see :mod:`dazhou_reforms.read.evidence`); the quote must occur exactly once in that source's
+  text, or carry ``start`` to say which occurrence is meant;
 - a metric's ``value_standard``/``unit_standard`` (``mu`` -> ``hectare``, otherwise the same);
-- a section's ``start``/``end`` (from its first evidence span to the next section's) and
-  ``source_id``;
+- a section's ``start``/``end`` (from its first evidence span to the next section of the same
+  source) and ``source_id`` (see :mod:`dazhou_reforms.read.sections`);
 - a source's ``text`` (read from ``<id>.txt``) and ``text_sha256`` (checked when written).
 """
 
@@ -33,7 +34,7 @@ from typing import Any
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten
-from dazhou_reforms.read.evidence import resolve_all_evidence
+from dazhou_reforms.read.evidence import quoted_sources, resolve_all_evidence
 from dazhou_reforms.read.files import FileTooLarge, read_bounded
 from dazhou_reforms.read.model_errors import validate_record
 from dazhou_reforms.read.raw_files import (
@@ -47,8 +48,9 @@ from dazhou_reforms.read.raw_files import (
     tree_name,
     unreadable,
 )
+from dazhou_reforms.read.sections import finish_sections, first_source, first_start, section_problems
 from dazhou_reforms.read.text import decode_utf8
-from dazhou_reforms.schema.models import ID_TABLES, TABLES, Model, Section, Source
+from dazhou_reforms.schema.models import ID_TABLES, TABLES, Model, Source
 from dazhou_reforms.schema.units import StatedQuantityError, parse_stated, standard_for
 from dazhou_reforms.schema.vocabularies import VOCABULARIES
 
@@ -65,6 +67,9 @@ class RawDataset:
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
     #: Section id -> the end its TOML wrote (the reader computes every end; a written one must agree).
     written_ends: dict[str, int] = field(default_factory=dict)
+    #: Record file (as problems name it) -> the sources its evidence names; None when an entry
+    #: names none (``validate --source`` keeps such a file's problems: it cannot tell).
+    quoted: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     #: How problems name the tree's vocabularies folder (``raw/vocabularies``).
     vocabulary_dir: str = "raw/vocabularies"
@@ -122,6 +127,8 @@ class RecordRead:
     text: str | None = None
     #: A section's ``end`` as written by hand (checked once every section is read).
     written_end: int | None = None
+    #: The file (as problems name it) and the sources its evidence names (None: not all named).
+    quotes: tuple[str, frozenset[str] | None] | None = None
 
 
 def read_record_file(
@@ -160,8 +167,8 @@ def read_record_file(
         underived.update(METRIC_DERIVED)
     written_end = None
     if table == "sections":
-        derived = {"source_id": _first_source(data, texts), "start": _first_start(data), "end": 0}
-        problems.extend(_written_section_fields(data, derived, origin, record_id))
+        derived = {"source_id": first_source(data), "start": first_start(data), "end": 0}
+        problems.extend(section_problems(data, derived, origin, record_id))
         end = data.get("end")
         written_end = end if isinstance(end, int) and not isinstance(end, bool) else None
         for name, value in derived.items():  # the end is set once every section is read
@@ -175,34 +182,12 @@ def read_record_file(
     problems.extend(
         p
         for p in schema_problems
-        if not (p.path or "").startswith(unresolved or ("\0",))
+        if not f"{p.path or ''}.".startswith(unresolved or ("\0",))
         and not (p.code == codes.MISSING_FIELD.name and p.path in underived)
     )
     where = origin if record_id is not None else None
-    return RecordRead(table, record, record_id, where, problems, text, written_end)
-
-
-def _written_section_fields(
-    data: dict[str, Any], derived: dict[str, Any], origin: Origin, record_id: str | None
-) -> list[Problem]:
-    """A section's ``start`` or ``source_id`` written by hand must be what its first evidence gives."""
-    problems = []
-    for name in ("start", "source_id"):
-        have, want = data.get(name), derived[name]
-        if name in data and want is not None and type(have) is type(want) and have != want:
-            problems.append(
-                codes.INVALID_SPAN.problem(
-                    f"the section's `{name}` is not that of its first evidence",
-                    origin.file,
-                    origin.line_of(name),
-                    record_id=record_id,
-                    path=name,
-                    expected=shorten(want),
-                    found=shorten(have),
-                    hint=f"leave `{name}` out: a section starts where its first evidence does",
-                )
-            )
-    return problems
+    quotes = (origin.file, quoted_sources(data))
+    return RecordRead(table, record, record_id, where, problems, text, written_end, quotes)
 
 
 class RawReader:
@@ -226,6 +211,8 @@ class RawReader:
             self.texts[read.record_id] = read.text
         if read.record_id is not None and read.origin is not None:
             dataset.origins[(table, read.record_id)] = read.origin
+        if read.quotes is not None:
+            dataset.quoted[read.quotes[0]] = read.quotes[1]
         if read.record is not None:
             dataset.tables[table].append(read.record)
             if read.written_end is not None and read.record_id is not None:
@@ -252,24 +239,6 @@ class RawReader:
 def _entry_prefix(path: str) -> str:
     """The evidence entry a problem's field path is in: ``evidence[0].`` of ``evidence[0].quote``."""
     return path[: path.rindex("]") + 1] + "." if "]" in path else path
-
-
-def _first_source(data: dict[str, Any], texts: Mapping[str, str]) -> str | None:
-    """A section's source: its first evidence's (None when that is not a string: it is reported)."""
-    evidence = data.get("evidence")
-    if isinstance(evidence, list) and evidence and isinstance(evidence[0], dict):
-        found = evidence[0].get("source_id")
-        return found if isinstance(found, str) else None
-    return next(iter(texts), None)
-
-
-def _first_start(data: dict[str, Any]) -> int | None:
-    """A section's start: its first evidence's (None when that is not an integer: it is reported)."""
-    evidence = data.get("evidence")
-    if isinstance(evidence, list) and evidence and isinstance(evidence[0], dict):
-        found = evidence[0].get("start", 0)
-        return found if isinstance(found, int) and not isinstance(found, bool) else None
-    return 0
 
 
 def _attach_source_text(
@@ -316,36 +285,6 @@ def _attach_source_text(
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     data.setdefault("text_sha256", digest)  # a written one is compared by check.evidence.check_sources
     return []
-
-
-def finish_sections(dataset: RawDataset, texts: Mapping[str, str] | None = None) -> None:
-    """Each section ends where the next one (by start) begins, the last at the end of its source;
-    an end written by hand that says otherwise is an ``invalid-span`` problem."""
-    texts = {**(texts or {}), **dataset.source_texts()}
-    sections = sorted(
-        (s for s in dataset.tables["sections"] if isinstance(s, Section)), key=lambda s: s.start
-    )
-    finished = []
-    for index, section in enumerate(sections):
-        later = [s for s in sections[index + 1 :] if s.source_id == section.source_id]
-        end = later[0].start if later else len(texts.get(section.source_id, ""))
-        written = dataset.written_ends.get(section.id)
-        if written is not None and written != end:
-            origin = dataset.origins.get(("sections", section.id))
-            dataset.problems.append(
-                codes.INVALID_SPAN.problem(
-                    "the section's `end` is not where the next section (or its source) begins",
-                    origin.file if origin else None,
-                    origin.line_of("end") if origin else None,
-                    record_id=section.id,
-                    path="end",
-                    expected=str(end),
-                    found=str(written),
-                    hint="leave `end` out: a section ends where the next one starts",
-                )
-            )
-        finished.append(section.model_copy(update={"end": end}))
-    dataset.tables["sections"] = list(finished)
 
 
 def read_vocabulary_files(directory: Path, root: Path, dataset: RawDataset) -> int:

@@ -15,6 +15,7 @@ from typing import Any
 from dazhou_reforms.release import cite
 from dazhou_reforms.release import metadata as meta
 from dazhou_reforms.release.arrow import HF_DTYPES, hf_yaml_features
+from dazhou_reforms.release.source_counts import several_sources, source_table
 from dazhou_reforms.release.yaml_text import dump
 from dazhou_reforms.schema.field_types import Column, FieldType, ListOf, Scalar, Struct, table_struct
 
@@ -137,6 +138,12 @@ def composition(rows: Rows) -> list[str]:
         f"- Organizations by kind: {_counts(meta.count_by(rows.get('organizations', ()), 'kind'))}.",
         f"- Source text: {len(sources)} article(s), {characters} characters; "
         f"{len(quoted)} of them are covered by at least one evidence span.",
+        f"- Records quoting more than one source: {several_sources(rows)}.",
+        "",
+        "Sources, with their sections and the records that quote each (a record quoting two sources "
+        "counts for both; recognitions count for their reform):",
+        "",
+        *source_table(rows, meta.markdown_text),
     ]
     return out
 

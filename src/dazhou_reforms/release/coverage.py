@@ -1,4 +1,5 @@
-"""Article coverage: how much of the article's body at least one record cites.
+"""Coverage of the sources: how much of each source's body at least one record cites, per source
+and per section.
 
 Pure functions over the released tables (table name -> records). What counts:
 
@@ -7,10 +8,11 @@ Pure functions over the released tables (table name -> records). What counts:
   publication line, authors) and ``sections`` (a heading or opening words that anchor the section)
   only locates parts of the text; it supports no statement, so it does not count as citing.
 - **The body** is the text of every section (``sections`` gives each section's ``start``/``end``)
-  without its heading and without the source's own metadata. The text is cut into paragraphs at
-  line breaks; a paragraph equal to its section's ``heading_zh`` is a *heading*, a paragraph that
-  overlaps an evidence span of its source record (title, publication line, byline) is *metadata*;
-  every other paragraph is body and is cut into sentences.
+  without its heading and without the source's own metadata; a source without sections is one
+  body, its whole text (a section named by the source's id, :func:`whole_text`). The text is cut
+  into paragraphs at line breaks; a paragraph equal to its section's ``heading_zh`` is a
+  *heading*, a paragraph that overlaps an evidence span of its source record (title, publication
+  line, byline) is *metadata*; every other paragraph is body and is cut into sentences.
 - **Sentences** end after ``。`` ``；`` ``;`` ``！`` ``!`` ``？`` ``?`` (full or half width), together
   with any closing quotation marks or brackets right after it, and at the end of a paragraph.
   A terminator inside quotation marks (“…”, ‘…’, 「…」, 『…』) does not end a sentence: a quoted
@@ -20,7 +22,8 @@ Pure functions over the released tables (table name -> records). What counts:
   least one character. **Characters** are the non-white-space characters of body sentences; a
   character is covered when it lies inside at least one such span.
 
-Offsets are code points into the source text, like evidence offsets (``text[start:end]``).
+Offsets are code points into the source text, like evidence offsets (``text[start:end]``). How the
+figures are shown (``info``, the dataset card): :mod:`dazhou_reforms.release.coverage_text`.
 """
 
 from __future__ import annotations
@@ -31,7 +34,6 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from dazhou_reforms.release.metadata import markdown_text
 from dazhou_reforms.schema.models import Evidence, Section, Source
 
 #: The tables whose evidence supports (cites) the article's sentences.
@@ -172,6 +174,18 @@ class Coverage:
         return tuple(sentence for section in self.sections for sentence in section.sentences)
 
     @property
+    def source_ids(self) -> tuple[str, ...]:
+        """The sources covered, in the order of their sections (sorted by id)."""
+        return tuple(dict.fromkeys(section.source_id for section in self.sections))
+
+    def of_source(self, source_id: str) -> tuple[SectionCoverage, ...]:
+        """The sections of one source (its whole text as one, when it has none)."""
+        return tuple(section for section in self.sections if section.source_id == source_id)
+
+    def source_tally(self, source_id: str) -> Tally:
+        return _tally(sentence for section in self.of_source(source_id) for sentence in section.sentences)
+
+    @property
     def uncited(self) -> tuple[Sentence, ...]:
         """Body sentences that no citing record's evidence overlaps, in text order."""
         return tuple(s for s in self.sentences if s.kind == "body" and not s.cited)
@@ -181,6 +195,10 @@ class Coverage:
         return {
             "citing_tables": list(CITING_TABLES),
             **self.tally.to_dict(),
+            "sources": [
+                {"source_id": source_id, **self.source_tally(source_id).to_dict()}
+                for source_id in self.source_ids
+            ],
             "sections": [section.to_dict() for section in self.sections],
             "uncited": [sentence.to_dict() for sentence in self.uncited],
         }
@@ -296,21 +314,37 @@ def compute_coverage(tables: Mapping[str, Sequence[BaseModel]]) -> Coverage:
         for record in tables.get(table, ()):
             for source_id, start, end in evidence_spans(record):
                 citing.setdefault(source_id, []).append((start, end))
-    sections = sorted(
-        (section for section in tables.get("sections", ()) if isinstance(section, Section)),
-        key=lambda section: (section.source_id, section.ordinal, section.start),
-    )
+    sections = [
+        section
+        for section in tables.get("sections", ())
+        if isinstance(section, Section) and section.source_id in texts
+    ]
+    with_sections = {section.source_id for section in sections}
+    sections += [whole_text(source) for source in sources if source.id not in with_sections]
+    sections.sort(key=lambda section: (section.source_id, section.ordinal, section.start))
+    unions = {source_id: merged_spans(spans) for source_id, spans in citing.items()}
     return Coverage(
         tuple(
             _section_coverage(
-                section,
-                texts[section.source_id],
-                metadata[section.source_id],
-                merged_spans(citing[section.source_id]),
+                section, texts[section.source_id], metadata[section.source_id], unions[section.source_id]
             )
             for section in sections
-            if section.source_id in texts
         )
+    )
+
+
+def whole_text(source: Source) -> Section:
+    """A source without sections is one body: a section of its whole text, named by the source's
+    id (ids are unique across tables: no section has it) and English title."""
+    return Section.model_construct(
+        id=source.id,
+        source_id=source.id,
+        ordinal=0,
+        heading_zh=None,
+        heading_en=source.title_en,
+        start=0,
+        end=len(source.text),
+        evidence=(),
     )
 
 
@@ -352,82 +386,3 @@ def _section_coverage(
         end=end,
         sentences=tuple(found),
     )
-
-
-# --- presentation --------------------------------------------------------------------------------
-
-
-def percent(share: float | None) -> str:
-    """``0.8421`` -> ``"84.2%"``; ``None`` -> ``"—"``."""
-    return "—" if share is None else f"{share * 100:.1f}%"
-
-
-def coverage_lines(coverage: Coverage) -> list[str]:
-    """Plain-text lines: the overall figures, then one line per section."""
-    total = coverage.tally
-    sentences_cited = f"{total.cited_sentences}/{total.sentences}"
-    characters_covered = f"{total.covered_characters}/{total.characters}"
-    lines = [
-        f"{percent(total.sentence_share)} of body sentences cited ({sentences_cited}), "
-        f"{percent(total.character_share)} of characters ({characters_covered})"
-    ]
-    rows = [
-        (
-            section.section_id,
-            percent(section.tally.sentence_share),
-            f"({section.tally.cited_sentences}/{section.tally.sentences})",
-            percent(section.tally.character_share),
-            f"({section.tally.covered_characters}/{section.tally.characters})",
-        )
-        for section in coverage.sections
-    ]
-    widths = [max((len(row[column]) for row in rows), default=0) for column in range(5)]
-    for name, sentence_share, sentence_counts, character_share, character_counts in rows:
-        lines.append(
-            f"  {name:<{widths[0]}}  sentences {sentence_share:>{widths[1]}} {sentence_counts:<{widths[2]}}"
-            f"  characters {character_share:>{widths[3]}} {character_counts}"
-        )
-    return lines
-
-
-def coverage_markdown(coverage: Coverage) -> str:
-    """A Markdown section for the dataset card: a table per section and the uncited sentences."""
-    total = coverage.tally
-    lines = [
-        "## Article coverage",
-        "",
-        f"{percent(total.sentence_share)} of the article's body sentences "
-        f"({total.cited_sentences} of {total.sentences}) and {percent(total.character_share)} of its "
-        f"characters ({total.covered_characters} of {total.characters}) are supported by at least one "
-        "evidence span of a reform, recognition, metric, organization or glossary term. Headings, the "
-        "title, the publication line and the byline are not counted; sentences end at 。;!? (outside "
-        "quotation marks) and at line breaks.",
-        "",
-        "| section | sentences cited | share | characters covered | share |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for section in coverage.sections:
-        tally = section.tally
-        lines.append(
-            f"| {markdown_text(section.heading_en)} | {tally.cited_sentences} / {tally.sentences} | "
-            f"{percent(tally.sentence_share)} | {tally.covered_characters} / {tally.characters} | "
-            f"{percent(tally.character_share)} |"
-        )
-    lines.append(
-        f"| **all** | {total.cited_sentences} / {total.sentences} | {percent(total.sentence_share)} | "
-        f"{total.covered_characters} / {total.characters} | {percent(total.character_share)} |"
-    )
-    uncited = coverage.uncited
-    lines.append("")
-    if uncited:
-        lines.append(
-            f"Sentences no record cites ({len(uncited)}; offsets are code points of the article text):"
-        )
-        lines.append("")
-        for sentence in uncited:
-            lines.append(
-                f"- `{sentence.section_id}` {sentence.start}–{sentence.end}: {markdown_text(sentence.text)}"
-            )
-    else:
-        lines.append("Every body sentence is cited by at least one record.")
-    return "\n".join(lines) + "\n"

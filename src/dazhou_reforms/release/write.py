@@ -128,7 +128,8 @@ def render_release(tables: Mapping[str, Sequence[BaseModel]], release: ReleaseIn
     """File name -> bytes of every file of the release, ``SHA256SUMS`` included."""
     from dazhou_reforms.release.annotations import ANNOTATIONS_NAME, render_annotations
     from dazhou_reforms.release.card import render_card
-    from dazhou_reforms.release.coverage import compute_coverage, coverage_markdown
+    from dazhou_reforms.release.coverage import compute_coverage
+    from dazhou_reforms.release.coverage_text import coverage_markdown
     from dazhou_reforms.release.croissant import render_croissant
     from dazhou_reforms.release.evidence import with_selectors
     from dazhou_reforms.release.explorer import render_explorer

@@ -88,6 +88,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "Metric": {
         "reform_id": "Id of the reform (table `reforms`) the figure belongs to; null for a figure of the "
         "article as a whole.",
+        "series_id": "Id of the series the figure belongs to: the figures of one indicator stated by "
+        "different sources or for different periods share it (each stays a statement of its own "
+        "source); null when the figure belongs to no series.",
         "indicator_zh": "What is measured, in the article's wording.",
         "indicator_en": "English description of what is measured.",
         "value": "The figure as a plain number in `unit` (万 = 1e4 and 亿 = 1e8 multiplied out).",

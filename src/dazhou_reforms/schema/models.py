@@ -242,10 +242,13 @@ class Reform(Record):
 
 
 class Metric(Record):
-    """One figure, ranking, count or duration the article states, normalized."""
+    """One figure, ranking, count or duration a source states, normalized."""
+
+    # Figures of one indicator (from several sources, or for several periods) share a ``series_id``.
 
     table: ClassVar[str] = "metrics"
     reform_id: RecordId | None = None
+    series_id: RecordId | None = None
     indicator_zh: Text
     indicator_en: Text
     value: float

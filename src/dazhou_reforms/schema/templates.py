@@ -2,7 +2,8 @@
 
 Every field a curator writes is there, in model order, with its description and, for coded
 fields, the allowed codes: required fields with an empty value to fill in, optional ones commented
-out. Fields the reader derives (evidence offsets and source, a metric's standard value) are left out.
+out. Fields the reader derives (evidence offsets, a metric's standard value) are left out; every
+evidence entry names its ``source_id``.
 """
 
 from __future__ import annotations
@@ -117,14 +118,35 @@ def _fields(model: type[BaseModel], table: str, raw: Path | None, prefix: str = 
 
 
 EVIDENCE_HELP = (
-    "Evidence: quotes copied exactly from raw/sources/<source>.txt (the article's ASCII , : ; ( ) "
-    "included); the reader finds each one and fills in source_id, start and end. A quote that occurs "
-    "more than once needs `start = N` for the occurrence meant."
+    "Evidence: quotes copied exactly from raw/sources/<source_id>.txt (the article's ASCII , : ; ( ) "
+    "included), each with the source_id of the text it quotes (always written, whatever the number "
+    "of sources); the reader finds each quote and fills in start and end. A quote that occurs more "
+    "than once needs `start = N` for the occurrence meant. A record may quote several sources."
 )
 
 
-def render_template(kind: str, record_id: str, raw: Path | None = None) -> str:
-    """The TOML text of a new record of ``kind`` (reform, metric, organization) with ``record_id``."""
+def source_ids(raw: Path | None) -> list[str]:
+    """The ids of the sources of a raw/ tree (``sources/<id>.toml``), sorted."""
+    folder = (raw or Path("raw")) / "sources"
+    try:
+        return sorted(path.stem for path in folder.glob("*.toml") if not path.name.startswith("."))
+    except OSError:
+        return []
+
+
+def _evidence_lines(raw: Path | None, source: str | None) -> list[str]:
+    """The evidence help, the sources to choose from, and one entry to fill in."""
+    known = source_ids(raw)
+    chosen = source if source is not None else (known[0] if len(known) == 1 else "")
+    lines = ["", *_wrap(EVIDENCE_HELP)]
+    if source is None and len(known) > 1:
+        lines += _wrap("Sources: " + ", ".join(known) + ".")
+    return [*lines, "evidence = [", f'  {{ source_id = "{chosen}", quote = "" }},', "]"]
+
+
+def render_template(kind: str, record_id: str, raw: Path | None = None, source: str | None = None) -> str:
+    """The TOML text of a new record of ``kind`` (reform, metric, organization) with ``record_id``;
+    its evidence names ``source`` (default: the tree's one source, or none to choose among several)."""
     table = KINDS[kind]
     model = TABLES[table]
     path = ((raw or Path("raw")) / table / f"{record_id}.toml").as_posix()  # where `new` writes it
@@ -138,7 +160,8 @@ def render_template(kind: str, record_id: str, raw: Path | None = None) -> str:
         f'id = "{record_id}"',
     ]
     lines = head + _fields(model, table, raw)
-    lines += ["", *_wrap(EVIDENCE_HELP), "evidence = [", '  { quote = "" },', "]"]
+    lines += _evidence_lines(raw, source)
+    entry = lines[-2].strip().rstrip(",")  # the record's evidence entry, as written above
     if "recognitions" in model.model_fields:
         lines += [
             "",
@@ -148,6 +171,6 @@ def render_template(kind: str, record_id: str, raw: Path | None = None) -> str:
         ]
         for line in _fields(Recognition, "recognitions", raw):
             lines.append(line if line.startswith("#") or not line else f"# {line}")
-        lines.append('# evidence = [{ quote = "" }]')
-    assert "quote" in Evidence.model_fields  # the evidence shape written above
+        lines.append(f"# evidence = [{entry}]")
+    assert {"source_id", "quote"} <= set(Evidence.model_fields)  # the evidence shape written above
     return "\n".join(lines) + "\n"

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from dazhou_reforms.check.ids import Occurrence, repeated
 from dazhou_reforms.problems import codes
-from dazhou_reforms.problems.codes import kind_of
+from dazhou_reforms.problems.codes import INFO_KINDS, KINDS, is_error, kind_of
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten
 from dazhou_reforms.read.files import open_regular
@@ -61,6 +61,9 @@ class Options:
     use_release: bool = True
     sources: tuple[Path, ...] = ()
     batch_size: int = BATCH_SIZE
+    #: ``--source ID``: report only the problems of records that quote one of these sources (and
+    #: those that cannot be told apart: see :class:`SourceFilter`).
+    only_sources: tuple[str, ...] = ()
 
 
 @dataclass
@@ -78,7 +81,7 @@ class Outcome:
     def exit_code(self) -> int:
         if any(kind_of(problem.code) == "input" for problem in self.problems):
             return 2
-        return 1 if self.problems else 0
+        return 1 if any(map(is_error, self.problems)) else 0
 
     def sorted_problems(self) -> Iterable[Problem]:
         return self.problems
@@ -98,12 +101,15 @@ class Findings:
     valid_records: int = 0
     #: True when reading stopped at --max-errors.
     truncated: bool = False
+    #: ``--source`` ids that name no source of the inputs or the release, and the sources known.
+    unknown_sources: tuple[str, ...] = ()
+    known_sources: tuple[str, ...] = ()
 
     @property
     def exit_code(self) -> int:
         if self.store.has("input"):
             return 2
-        return 1 if len(self.store) else 0
+        return 1 if any(self.store.has(kind) for kind in KINDS if kind not in INFO_KINDS) else 0
 
     def sorted_problems(self) -> Iterable[Problem]:
         return self.store
@@ -117,6 +123,48 @@ class _Enough(StopFile):
     still says what it read."""
 
 
+class SourceFilter:
+    """``--source ID``: which problems to report. A problem is reported unless it is known to be
+    of a record that quotes none of the sources asked for: a raw record file whose evidence names
+    other sources only, or the line of a JSON Lines or JSON file that holds only valid records
+    quoting other sources. So a problem of a file or line that could not be read as a valid
+    record, of a record whose evidence does not name its source, of a source text, or of no file is
+    always reported. Lines are remembered a bit each (memory stays flat in the records)."""
+
+    def __init__(self, ids: tuple[str, ...]) -> None:
+        self.ids = frozenset(ids)
+        #: record file -> the sources its evidence names (None: cannot tell)
+        self.files: dict[str, frozenset[str] | None] = {}
+        #: file -> a bit a line: a valid record there quotes another source only / an asked one
+        self.other: dict[str, bytearray] = {}
+        self.asked: dict[str, bytearray] = {}
+
+    def notice(self, file: str, line: int | None, record: object) -> None:
+        """A valid record read at ``line`` of ``file`` (JSON Lines, JSON)."""
+        if line is None or file in self.files:
+            return
+        from dazhou_reforms.release.source_counts import record_sources
+
+        quotes = record_sources(record)
+        marks = self.other if self.ids.isdisjoint(quotes) else self.asked
+        bits = marks.setdefault(file, bytearray())
+        if len(bits) <= line >> 3:
+            bits.extend(bytes((line >> 3) + 1 - len(bits)))
+        bits[line >> 3] |= 1 << (line & 7)
+
+    def keeps(self, problem: Problem) -> bool:
+        file = problem.file or ""
+        if file in self.files:
+            quoted = self.files[file]
+            return quoted is None or not quoted.isdisjoint(self.ids)
+        line = problem.line
+        other = self.other.get(file)
+        if line is None or other is None or len(other) <= line >> 3 or not other[line >> 3] >> (line & 7) & 1:
+            return True
+        asked = self.asked.get(file)
+        return asked is not None and len(asked) > line >> 3 and bool(asked[line >> 3] >> (line & 7) & 1)
+
+
 class _Sink:
     """Where problems go: the first ``limit`` of them (0: all) into the store, the others nowhere.
 
@@ -124,14 +172,17 @@ class _Sink:
     to its end (it reads what is in memory already, or one bounded file) and the run stops after it.
     """
 
-    def __init__(self, limit: int, store: ProblemStore) -> None:
+    def __init__(self, limit: int, store: ProblemStore, only: SourceFilter | None = None) -> None:
         self.limit = limit
         self.store = store
         self.count = 0
         self.full = False
         self.interrupt = False
+        self.only = only
 
     def __call__(self, problems: list[Problem]) -> None:
+        if self.only is not None and problems:
+            problems = [problem for problem in problems if self.only.keeps(problem)]
         if self.full or not problems:
             return
         if self.limit and self.count + len(problems) >= self.limit:
@@ -165,7 +216,8 @@ def validation(paths: Sequence[Path], options: Options = Options()) -> Iterator[
     """
     with ProblemStore() as store:
         found = Findings(store)
-        sink = _Sink(options.max_errors, store)
+        only = SourceFilter(options.only_sources) if options.only_sources else None
+        sink = _Sink(options.max_errors, store, only)
         try:
             with rare_collections():
                 _run(paths, options, sink, found)
@@ -230,6 +282,8 @@ class _Run:
         self.tree_places: list[tuple[str, str, Origin]] = []
         self.files: list[RecordFile] = []
         self.pool = RecordPool(context, sink, self.wanted, options.batch_size)
+        if sink.only is not None:
+            self.pool.noticed = sink.only.notice
 
     def wanted(self, problem: Problem) -> bool:
         if problem.file not in self.hidden:
@@ -244,6 +298,8 @@ class _Run:
         from dazhou_reforms.read.toml_tree import read_raw
 
         dataset = read_raw(tree.root, self.texts())
+        if self.sink.only is not None:
+            self.sink.only.files.update(dataset.quoted)
         if tree.only is not None:
             files = [p for p in tree.root.glob("*/*") if p.suffix in (".toml", ".txt")]
             every = {tree_display(p, tree.root) for p in files}
@@ -279,6 +335,8 @@ class _Run:
             self.outcome.records += 1
             reader.record_file(file.table, file.path, file.path.parent, file.display)
         dataset = reader.finish()
+        if self.sink.only is not None:
+            self.sink.only.files.update(dataset.quoted)
         self.sink(dataset.problems)
         for table, ids in dataset.invalid_ids.items():
             for record_id in ids:
@@ -413,6 +471,10 @@ def _run(paths: Sequence[Path], options: Options, sink: _Sink, outcome: Findings
         _read_all(inputs, run)
     finally:
         run.pool.close()
+    if options.only_sources:
+        known = sorted(str(getattr(source, "id", "")) for source in run.pool.sources())
+        outcome.known_sources = tuple(known)
+        outcome.unknown_sources = tuple(i for i in options.only_sources if i not in known)
 
 
 def _read_all(inputs: Inputs, run: _Run) -> None:

@@ -145,10 +145,14 @@ class RecordPool:
     #: Tables checked in batches already.
     flushed: set[str] = field(default_factory=set)
     _released: dict[str, str] | None = None
+    #: Told of every valid record and where it was read (``validate --source``), when set.
+    noticed: Callable[[str, int | None, Model], None] | None = None
 
     # -- collecting ---------------------------------------------------------------------------
 
     def add(self, table: str, record: Model, origin: Origin) -> None:
+        if self.noticed is not None:
+            self.noticed(origin.file or "", origin.line, record)
         records = self.kept[table]
         records.append(record)
         record_id = getattr(record, "id", None)
@@ -174,6 +178,9 @@ class RecordPool:
 
         The streaming fast path: one call a buffer of records rather than one a record.
         """
+        if self.noticed is not None:
+            for record, line in zip(records, lines, strict=True):
+                self.noticed(file, line, record)
         self.kept[table] += records
         ids = [getattr(record, "id", "") for record in records]
         self.places[table].update(zip(ids, at_lines(file, lines), strict=True))

@@ -19,7 +19,7 @@ from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any, Protocol
 
-from dazhou_reforms.problems.codes import KINDS, kind_of
+from dazhou_reforms.problems.codes import INFO_KINDS, KINDS, kind_of
 from dazhou_reforms.problems.problem import Problem
 
 Style = Callable[..., str]
@@ -31,6 +31,7 @@ SECTIONS = {
     "parse": "parse_errors",
     "schema": "schema_errors",
     "check": "check_errors",
+    "info": "information",
 }
 JSON_REPORT_VERSION = 1
 
@@ -58,12 +59,14 @@ def _plain(text: str, **_: Any) -> str:
 def summary(found: Found, counts: dict[str, int]) -> str:
     """The last line of a report; ``counts``: problems by kind, in the order the report gave them."""
     read = f"{found.records:,} record(s) in {found.files:,} file(s)"
-    total = sum(counts.values())
+    information = sum(count for kind, count in counts.items() if kind in INFO_KINDS)
+    also = f" ({information:,} information)" if information else ""
+    total = sum(counts.values()) - information
     if not total:
-        return f"ok: {read}, all valid"
-    kinds = ", ".join(f"{count} {kind}" for kind, count in counts.items())
+        return f"ok: {read}, all valid{also}"
+    kinds = ", ".join(f"{count} {kind}" for kind, count in counts.items() if kind not in INFO_KINDS)
     more = " (stopped at --max-errors; there may be more)" if found.truncated else ""
-    return f"{total:,} problem(s) ({kinds}) in {read}{more}"
+    return f"{total:,} problem(s) ({kinds}) in {read}{also}{more}"
 
 
 def _count(problem: Problem, counts: dict[str, int]) -> None:
@@ -75,7 +78,8 @@ def text_block(problem: Problem, style: Style = _plain) -> str:
     """``file:line:col: code: message`` and indented details, with a newline."""
     lines = problem.to_text().split("\n")
     location, _, rest = lines[0].partition(f": {problem.code}: ")
-    head = f"{style(location, bold=True)}: {style(problem.code, fg='red', bold=True)}: {rest}"
+    colour = "yellow" if kind_of(problem.code) in INFO_KINDS else "red"
+    head = f"{style(location, bold=True)}: {style(problem.code, fg=colour, bold=True)}: {rest}"
     details = [style(line, fg="cyan") if line.lstrip().startswith("hint:") else line for line in lines[1:]]
     return "\n".join([head, *details]) + "\n"
 
@@ -87,7 +91,7 @@ def write_text(found: Found, write: Write, style: Style = _plain) -> None:
         _count(problem, counts)
         write(text_block(problem, style))
     last = summary(found, counts)
-    write(style(last, fg="green" if not counts else "red", bold=True) + "\n")
+    write(style(last, fg="red" if found.exit_code else "green", bold=True) + "\n")
 
 
 def render_text(found: Found, style: Style = _plain) -> str:
@@ -122,7 +126,7 @@ def write_json(found: Found, write: Write) -> None:
     Exactly ``json.dumps(document, ensure_ascii=False, indent=2)`` of the whole document, written a
     problem at a time: the problems are counted first (the summary leads), then written.
     """
-    total = sum(sum(1 for _ in found.section(kind)) for kind in KINDS)
+    total = sum(sum(1 for _ in found.section(kind)) for kind in KINDS if kind not in INFO_KINDS)
     head = {
         "report_version": JSON_REPORT_VERSION,
         "valid": total == 0,
@@ -161,7 +165,8 @@ def _escape_property(text: str) -> str:
 
 
 def github_line(problem: Problem) -> str:
-    """``::error file=…,line=…,col=…,title=…::message`` (details on further lines of the message)."""
+    """``::error file=…,line=…,col=…,title=…::message`` (details on further lines of the message);
+    ``::notice`` for information."""
     problem = problem.shown()
     properties = []
     if problem.file:
@@ -181,7 +186,8 @@ def github_line(problem: Problem) -> str:
     for label, value in (("expected", problem.expected), ("found", problem.found), ("hint", problem.hint)):
         if value is not None:
             message += f"\n{label}: {value}"
-    return f"::error {','.join(properties)}::{_escape_data(message)}"
+    level = "notice" if kind_of(problem.code) in INFO_KINDS else "error"
+    return f"::{level} {','.join(properties)}::{_escape_data(message)}"
 
 
 def write_github(found: Found, write: Write) -> None:
