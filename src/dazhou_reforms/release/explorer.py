@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from importlib import resources
 from typing import Any
 
@@ -36,14 +37,32 @@ PLACEHOLDERS = (DATA_PLACEHOLDER, TITLE_PLACEHOLDER, SCRIPT_HASH_PLACEHOLDER, ST
 SCRIPT_ELEMENT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
-#: Source fields the page shows (the text is shown once, the SHA-256 and evidence are not needed).
-SOURCE_FIELDS = ("id", "title_zh", "title_en", "published_at", "authors_zh", "authors_en", "text")
+#: Source fields the page shows (the text is shown once, the SHA-256 and evidence are not needed);
+#: those a release does not have (``url``, ``publisher`` and ``withdrawn`` came with 1.1.0) are left out.
+SOURCE_FIELDS = (
+    "id",
+    "title_zh",
+    "title_en",
+    "published_at",
+    "authors_zh",
+    "authors_en",
+    "url",
+    "publisher",
+    "withdrawn",
+    "withdrawn_reason",
+    "text",
+)
+#: Code points of context a span's text-fragment link starts from when the evidence has no
+#: ``prefix``/``suffix`` (the page computes them from the source text, as the release does).
+CONTEXT = 32
 
 
 def _json_value(value: Any, sources: Mapping[str, int]) -> Any:
     """A model field as JSON; evidence as ``[source index, start, end]`` (the quote is in the source text)."""
     if isinstance(value, Evidence):
         return [sources.get(value.source_id, -1), value.start, value.end]
+    if isinstance(value, date):
+        return value.isoformat()
     if isinstance(value, BaseModel):
         return {name: _json_value(getattr(value, name), sources) for name in type(value).model_fields}
     if isinstance(value, tuple | list):
@@ -51,8 +70,23 @@ def _json_value(value: Any, sources: Mapping[str, int]) -> Any:
     return value
 
 
+def _context(evidence: Evidence, texts: Mapping[str, str]) -> list[str]:
+    """``[prefix, suffix]`` of the evidence when the release gives them and they are not what the page
+    computes itself from the source text (``CONTEXT`` code points either side); else ``[]``."""
+    prefix, suffix = getattr(evidence, "prefix", None), getattr(evidence, "suffix", None)
+    if not isinstance(prefix, str) or not isinstance(suffix, str):
+        return []
+    text = texts.get(evidence.source_id, "")
+    start, end = evidence.start, evidence.end
+    if (prefix, suffix) == (text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]):
+        return []
+    return [prefix, suffix]
+
+
 def _spans(tables: Mapping[str, Sequence[BaseModel]], sources: Mapping[str, int]) -> list[list[Any]]:
-    """Every citing span: ``[source index, start, end, table, record id, recognition index or -1]``."""
+    """Every citing span: ``[source index, start, end, table, record id, recognition index or -1]``,
+    followed by ``prefix, suffix`` where the evidence has its own (see :func:`_context`)."""
+    texts = {str(getattr(s, "id")): str(getattr(s, "text")) for s in tables.get("sources", ())}  # noqa: B009
     spans: list[list[Any]] = []
     for table in CITING_TABLES:
         for record in tables.get(table, ()):
@@ -64,7 +98,8 @@ def _spans(tables: Mapping[str, Sequence[BaseModel]], sources: Mapping[str, int]
             for index, evidence in own:
                 if isinstance(evidence, Evidence):
                     source = sources.get(evidence.source_id, -1)
-                    spans.append([source, evidence.start, evidence.end, table, record_id, index])
+                    span = [source, evidence.start, evidence.end, table, record_id, index]
+                    spans.append(span + _context(evidence, texts))
     return sorted(spans, key=lambda span: (span[0], span[1], -span[2], span[3], span[4], span[5]))
 
 
