@@ -522,7 +522,7 @@ def test_a_link_not_understood_shows_everything_and_says_so(
     note = css(browser, "#link-note")
     assert note.is_displayed()
     assert note.text.startswith("The link “#") and note.text.endswith(
-        "does not name a record of this release; showing everything."
+        "does not name a record or a source of this release; showing everything."
     )
     assert len(note.text) < 200
     assert injected(browser) == []
@@ -533,7 +533,7 @@ def test_the_note_follows_the_language_and_goes_with_a_selection(browser: Any, s
     open_page(browser, sample_url + "#%E0%A4%A")
     assert css(browser, "#link-note").text.startswith("The link “#%E0%A4%A”")
     css(browser, '[data-lang-choice="zh"]').click()
-    assert css(browser, "#link-note").text == "链接“#%E0%A4%A”不对应本版本的任何记录;显示全部内容。"
+    assert css(browser, "#link-note").text == "链接“#%E0%A4%A”不对应本版本的任何记录或来源;显示全部内容。"
     css(browser, '[data-key="reforms/silver-canteen"] .rec-toggle').click()
     assert not css(browser, "#link-note").is_displayed()
     assert browser.execute_script("return location.hash") == "#reforms/silver-canteen"

@@ -61,8 +61,6 @@ def _json_value(value: Any, sources: Mapping[str, int]) -> Any:
     """A model field as JSON; evidence as ``[source index, start, end]`` (the quote is in the source text)."""
     if isinstance(value, Evidence):
         return [sources.get(value.source_id, -1), value.start, value.end]
-    if isinstance(value, date):
-        return value.isoformat()
     if isinstance(value, BaseModel):
         return {name: _json_value(getattr(value, name), sources) for name in type(value).model_fields}
     if isinstance(value, tuple | list):
