@@ -383,25 +383,38 @@ def test_text_contrast_and_labels(browser: Any, sample_url: str) -> None:
 
 
 def test_phone_width(browser: Any, sample_url: str) -> None:
+    """On a phone the list starts folded: the article gets the screen; the list opens and folds again."""
     browser.execute_cdp_cmd(
         "Emulation.setDeviceMetricsOverride",
         {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True},
     )
+    rect = "return arguments[0].getBoundingClientRect().toJSON()"
     try:
         open_page(browser, sample_url)
         assert browser.execute_script("return innerWidth") == 390
+        toggle = css(browser, "#list-toggle")
+        assert toggle.is_displayed() and toggle.text == "Show the records"
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert not css(browser, "#list").is_displayed()
+        article = browser.execute_script(rect, css(browser, "#article-pane"))
+        assert article["width"] == 390 and article["height"] > 0.8 * 844, article
+        toggle.click()
+        assert toggle.text == "Hide the records" and toggle.get_attribute("aria-expanded") == "true"
         css(browser, '[data-key="reforms/silver-canteen"] .rec-toggle').click()
         overflow = browser.execute_script("return document.documentElement.scrollWidth - innerWidth")
         assert overflow <= 0
         for pane in ("#list-pane", "#article-pane"):
-            rect = browser.execute_script(
-                "return arguments[0].getBoundingClientRect().toJSON()", css(browser, pane)
-            )
-            assert rect["width"] == 390 and rect["height"] > 200, (pane, rect)
+            box = browser.execute_script(rect, css(browser, pane))
+            assert box["width"] == 390 and box["height"] > 200, (pane, box)
         (mark,) = marks_of(browser, "reforms/silver-canteen")
+        assert browser.execute_script(IN_VIEW, mark)
+        toggle.click()  # folded again: the article has the screen and the selection stays in view
+        assert browser.execute_script(rect, css(browser, "#article-pane"))["height"] > 0.8 * 844
         assert browser.execute_script(IN_VIEW, mark)
         ARTIFACTS.mkdir(exist_ok=True)
         browser.save_screenshot(str(ARTIFACTS / "explorer-sample-phone.png"))
+        css(browser, '[data-lang-choice="zh"]').click()
+        assert toggle.text == "显示记录列表"
     finally:
         browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
 
