@@ -665,3 +665,254 @@ def test_a_script_or_style_changed_by_one_byte_is_refused(
     browser.get_log("browser")
     open_page(browser, style.as_uri())
     assert browser.execute_script(display) == "block"
+
+
+# ---- two sources and a withdrawn record (the second source is made up, for the tests only) -------------
+
+NOTICE_ID = "fictional-notice"
+NOTICE_TITLE = "虚构的后续通知(测试用)"
+NOTICE = (
+    "\n\n".join(
+        [
+            NOTICE_TITLE,
+            "发稿时间:2025-01-05 10:00:00",
+            "  本文为测试虚构。行业综合许可“一业一证一码”改革已推广至全市各县。",
+            "  另据报道,引进11个项目的说法在此重复出现。",
+        ]
+    )
+    + "\n"
+)
+WITHDRAWN_REASON = "Made up for the tests: withdrawn to show how a withdrawn record looks."
+
+
+def notice_evidence(quote: str) -> Any:
+    from dazhou_reforms.schema.models import Evidence
+
+    start = NOTICE.index(quote)
+    assert NOTICE.count(quote) == 1, quote
+    return Evidence(source_id=NOTICE_ID, start=start, end=start + len(quote), quote=quote)
+
+
+def two_source_tables(sample_tables: Callable[[], dict[str, list[Any]]]) -> dict[str, list[Any]]:
+    """The sample tables with a second, fictional source: one reform quotes both, a figure and a
+    withdrawn reform quote the second only."""
+    from datetime import date
+
+    from dazhou_reforms.schema.models import Metric, Reform, Section, Source
+
+    tables = sample_tables()
+    (article,) = tables["sources"]
+    notice = Source(
+        id=NOTICE_ID,
+        title_zh=NOTICE_TITLE,
+        title_en="A fictional follow-up notice (test only)",
+        published_at="2025-01-05T10:00:00+08:00",
+        authors_zh=["虚构作者"],
+        authors_en=["Fictional author"],
+        language="zh-Hans",
+        place_code="511700",
+        text=NOTICE,
+        text_sha256=hashlib.sha256(NOTICE.encode("utf-8")).hexdigest(),
+        evidence=[notice_evidence(NOTICE_TITLE)],
+    )
+    body = Section(
+        id="notice-body",
+        source_id=NOTICE_ID,
+        ordinal=0,
+        heading_en="Notice body",
+        start=NOTICE.index("本文为"),
+        end=len(NOTICE),
+        evidence=[notice_evidence("本文为测试虚构")],
+    )
+    reforms = [
+        r.model_copy(
+            update={"evidence": (*r.evidence, notice_evidence("行业综合许可“一业一证一码”改革已推广至全市各县"))}
+        )
+        if r.id == "one-license"
+        else r
+        for r in tables["reforms"]
+    ]
+    withdrawn = Reform(
+        id="notice-withdrawn-example",
+        name_zh="虚构的已撤回改革",
+        name_en="A fictional withdrawn reform",
+        kind="micro_reform",
+        status="implemented",
+        section="notice-body",
+        domains=["governance"],
+        cap_major_topic=20,
+        place_code="511700",
+        evidence=[notice_evidence("本文为测试虚构")],
+        withdrawn=date(2026, 11, 30),
+        withdrawn_reason=WITHDRAWN_REASON,
+    )
+    repeated = Metric(
+        id="notice-projects-repeated",
+        indicator_zh="通知重复提到的项目数",
+        indicator_en="Projects the notice repeats",
+        value=11.0,
+        unit="count",
+        value_as_stated="11个",
+        qualifier="exact",
+        status="achieved",
+        value_standard=11.0,
+        unit_standard="count",
+        evidence=[notice_evidence("引进11个项目的说法")],
+    )
+    tables["sources"] = [article, notice]
+    tables["sections"] = [*tables["sections"], body]
+    tables["reforms"] = [*reforms, withdrawn]
+    tables["metrics"] = [*tables["metrics"], repeated]
+    return tables
+
+
+@pytest.fixture(scope="session")
+def two_url(tmp_path_factory: pytest.TempPathFactory, sample_tables: Callable[[], dict[str, list[Any]]]) -> str:
+    tables = two_source_tables(sample_tables)
+    path = tmp_path_factory.mktemp("explorer-two") / "explorer.html"
+    path.write_text(render_explorer(tables, compute_coverage(tables), version="9.9.9"), encoding="utf-8")
+    return path.as_uri()
+
+
+def article_text(driver: Any) -> str:
+    return str(driver.execute_script("return document.getElementById('article').textContent"))
+
+
+def test_the_source_switcher_and_following_a_record_to_its_second_source(browser: Any, two_url: str) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    open_page(browser, two_url)
+    select = Select(css(browser, "#source-select"))
+    assert [o.text for o in select.options] == [
+        "A fictional follow-up notice (test only) (2025-01-05)",
+        "A sample article (2024-04-10)",
+    ]
+    # the source shown first is the one the most evidence quotes
+    assert select.first_selected_option.get_attribute("value") == "1"
+    assert "样例文章标题" in article_text(browser) and "虚构" not in article_text(browser)
+    assert css(browser, "#source-count").text == "Source 2 of 2"
+    css(browser, '[data-key="reforms/one-license"] .rec-toggle').click()
+    follow = all_css(browser, "#rec-reforms--one-license-details [data-source-follow]")
+    assert [b.text for b in follow] == ["A fictional follow-up notice (test only)", "A sample article"]
+    assert [b.get_attribute("aria-current") for b in follow] == ["false", "true"]
+    assert {m.text for m in all_css(browser, "mark.active")} == {"推行行业综合许可“一业一证一码”改革", "全域通用"}
+    follow[0].click()
+    assert NOTICE_TITLE in article_text(browser) and "样例文章标题" not in article_text(browser)
+    assert select.first_selected_option.get_attribute("value") == "0"
+    (active,) = all_css(browser, "mark.active")
+    assert active.text == "行业综合许可“一业一证一码”改革已推广至全市各县"
+    assert browser.execute_script(IN_VIEW, active)
+    assert browser.execute_script("return location.hash") == "#reforms/one-license"
+    follow = all_css(browser, "#rec-reforms--one-license-details [data-source-follow]")
+    assert [b.get_attribute("aria-current") for b in follow] == ["true", "false"]
+    # the evidence list names each quote's source; a quote of the other source switches back to it
+    items = all_css(browser, "#rec-reforms--one-license-details li[data-span]")
+    assert [i.find_element("css selector", ".badge").text for i in items] == [
+        "A fictional follow-up notice (test only)",
+        "A sample article",
+        "A sample article",
+    ]
+    items[1].find_element("css selector", "button.link").click()
+    assert select.first_selected_option.get_attribute("value") == "1"
+    assert [m.text for m in all_css(browser, "mark.target")] == ["推行行业综合许可“一业一证一码”改革"]
+    # the switcher: the selection stays, highlighted in whichever source is shown
+    select.select_by_value("0")
+    assert [m.text for m in all_css(browser, "mark.active")] == ["行业综合许可“一业一证一码”改革已推广至全市各县"]
+    assert severe(browser) == []
+
+
+def test_a_source_deep_link_shows_it_and_an_unknown_one_says_so(browser: Any, two_url: str) -> None:
+    open_page(browser, two_url + "#sources/" + NOTICE_ID)
+    assert NOTICE_TITLE in article_text(browser)
+    assert not css(browser, "#link-note").is_displayed()
+    assert css(browser, "#source-line").text.startswith("A fictional follow-up notice (test only) · published 2025-01-05")
+    css(browser, "#source-select").send_keys("A sample")  # the switcher writes the link of what it shows
+    assert browser.execute_script("return location.hash") == "#sources/sample-article"
+    for link in ("#sources/nope", "#metrics/nope"):
+        open_page(browser, two_url + link)
+        note = css(browser, "#link-note")
+        assert note.is_displayed()
+        assert note.text == f"The link “{link}” does not name a record or a source of this release; showing everything."
+        assert "样例文章标题" in article_text(browser)
+        css(browser, '[data-lang-choice="zh"]').click()
+        assert css(browser, "#link-note").text == f"链接“{link}”不对应本版本的任何记录或来源;显示全部内容。"
+    assert severe(browser) == []
+
+
+def test_withdrawn_records_are_hidden_by_default_and_struck_through(browser: Any, two_url: str) -> None:
+    open_page(browser, two_url + "#sources/" + NOTICE_ID)
+    key = "reforms/notice-withdrawn-example"
+    assert key not in listed(browser)
+    assert css(browser, "#count").text == "3 of 3 reforms shown"
+    (mark,) = [m for m in all_css(browser, "mark") if m.text == "本文为测试虚构"]
+    assert "dim" in mark.get_attribute("class").split()
+    label = css(browser, "#show-withdrawn-label")
+    assert label.text == "Show withdrawn records (1)"
+    css(browser, "#show-withdrawn").click()
+    assert key in listed(browser)
+    assert css(browser, "#count").text == "3 of 3 reforms shown"  # never counted
+    assert "dim" not in mark.get_attribute("class").split()
+    li = css(browser, f'[data-key="{key}"]')
+    assert "withdrawn" in li.get_attribute("class").split()
+    name = css(browser, f'[data-key="{key}"] .name')
+    assert "line-through" in browser.execute_script("return getComputedStyle(arguments[0]).textDecorationLine", name)
+    css(browser, f'[data-key="{key}"] .rec-toggle').click()
+    assert css(browser, f"#rec-{key.replace('/', '--')}-details .withdrawn-note").text == (
+        f"Withdrawn on 2026-11-30: {WITHDRAWN_REASON}"
+    )
+    css(browser, '[data-lang-choice="zh"]').click()
+    assert css(browser, "#show-withdrawn-label").text == "显示已撤回的记录(1)"
+    assert css(browser, f'[data-key="{key}"] .badge.gone').text == "已撤回"
+    # a link to a withdrawn record shows it, whatever the toggle
+    open_page(browser, two_url + "#" + key)
+    assert key in listed(browser) and css(browser, "#show-withdrawn").is_selected()
+    assert severe(browser) == []
+
+
+def mark_classes(driver: Any) -> dict[str, set[str]]:
+    return {m.text: set(m.get_attribute("class").split()) for m in all_css(driver, "#article mark")}
+
+
+def test_spans_are_coloured_by_kind_and_dimmed_outside_the_filter(browser: Any, sample_url: str) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    open_page(browser, sample_url)
+    kinds = {text: {c for c in classes if c.startswith("k-")} for text, classes in mark_classes(browser).items()}
+    assert kinds == {
+        "导语说明改革的总体情况": {"k-reforms"},
+        "推行行业综合许可“一业一证一码”改革": {"k-reforms"},
+        "一证准营": {"k-glossary"},
+        "全域通用": {"k-reforms"},
+        "总投资达1491亿元": {"k-metrics"},
+        "引进11个项目": {"k-metrics"},
+        "市民政局": {"k-organizations"},
+        "推出“银发食堂”微改革,每天为老人提供就餐服务": {"k-reforms"},
+    }
+    background = "return getComputedStyle(arguments[0]).backgroundColor"
+    colours = {}
+    for m in all_css(browser, "#article mark"):
+        colours.setdefault(next(c for c in m.get_attribute("class").split() if c.startswith("k-")), set()).add(
+            browser.execute_script(background, m)
+        )
+    assert all(len(c) == 1 for c in colours.values()) and len({c.pop() for c in colours.values()}) == 4
+    legend = [li.text for li in all_css(browser, "#legend li")]
+    assert legend == ["Reform", "Figure", "Organization", "Glossary term", "outside the current filter or search"]
+    for li in all_css(browser, "#legend li"):  # each swatch has the colour of its kind
+        swatch = li.find_element("css selector", ".swatch")
+        kind = swatch.get_attribute("class").split()[-1]
+        if kind.startswith("k-"):
+            mark = css(browser, f"#article mark.{kind}")
+            assert browser.execute_script(background, swatch) == browser.execute_script(background, mark)
+    assert not any("dim" in c for c in mark_classes(browser).values())
+    Select(css(browser, "#f-kind")).select_by_value("micro_reform")
+    dimmed = {text for text, classes in mark_classes(browser).items() if "dim" in classes}
+    assert set(mark_classes(browser)) - dimmed == {"推出“银发食堂”微改革,每天为老人提供就餐服务"}
+    css(browser, "#reset").click()
+    css(browser, "#q").send_keys("1491")
+    dimmed = {text for text, classes in mark_classes(browser).items() if "dim" in classes}
+    assert dimmed == {"导语说明改革的总体情况", "一证准营", "引进11个项目", "市民政局", "推出“银发食堂”微改革,每天为老人提供就餐服务"}
+    dim = css(browser, "#article mark.dim")
+    assert browser.execute_script(CONTRAST, dim) >= 4.5
+    assert browser.execute_script(background, dim) not in {
+        browser.execute_script(background, m) for m in all_css(browser, "#article mark:not(.dim)")
+    }
