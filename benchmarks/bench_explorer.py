@@ -103,7 +103,8 @@ def source_text(k: int) -> tuple[str, list[tuple[int, int]], list[int]]:
             parts.append(at)
         paragraph = "  "
         for _ in range(22):
-            sentence = f"第{k}号来源第{i}句:{PHRASES[(k + i) % len(PHRASES)]},完成{(k * 7 + i * 13) % 900 + 10}个项目。"
+            count = (k * 7 + i * 13) % 900 + 10
+            sentence = f"第{k}号来源第{i}句:{PHRASES[(k + i) % len(PHRASES)]},完成{count}个项目。"
             sentences.append((at + len(paragraph), at + len(paragraph) + len(sentence) - 1))
             paragraph += sentence
             i += 1
@@ -208,7 +209,7 @@ def tables_of(scale: int) -> dict[str, list[BaseModel]]:
                     ),
                 )
             )
-            start, end = sentences[(n + 3) % len(sentences)]
+            end = sentences[(n + 3) % len(sentences)][1]
             metrics.append(
                 Metric(
                     id=f"{sid}-metric-{n:02d}",
@@ -263,8 +264,9 @@ def browser() -> Any:
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     profile = tempfile.mkdtemp(prefix="bench-explorer-")
-    for flag in ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--window-size=1200,800",
-                 "--disable-background-networking", "--disable-component-update", f"--user-data-dir={profile}"):  # fmt: skip
+    flags = ("--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--window-size=1200,800",
+             "--disable-background-networking", "--disable-component-update")  # fmt: skip
+    for flag in (*flags, f"--user-data-dir={profile}"):
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
     driver.set_script_timeout(60)
@@ -287,7 +289,8 @@ def main() -> None:
     folder.mkdir(parents=True, exist_ok=True)
     driver = browser()
     print(f"{'size':>5} {'sources':>7} {'reforms':>7} {'metrics':>7} {'bytes':>11} {'render s':>8} "
-          f"{'ready ms':>8} {'inter. ms':>9} {'click ms':>8} {'TTI ms':>7} {'rows':>5} {'marks':>5}")  # fmt: skip
+          f"{'ready ms':>8} {'inter. ms':>9} {'click ms':>8} {'TTI ms':>7} "
+          f"{'rows':>5} {'marks':>5}")  # fmt: skip
     try:
         for scale in (int(s) for s in args.sizes.split(",")):
             tables = tables_of(scale)
@@ -313,8 +316,8 @@ def main() -> None:
             tti = statistics.median(r["interactive"] + r["click"] for r in results)
             print(f"{str(scale) + 'x':>5} {len(tables['sources']):>7} {len(tables['reforms']):>7} "
                   f"{len(tables['metrics']):>7} {len(page.encode('utf-8')):>11,} {rendered:>8.2f} "
-                  f"{median('ready'):>8.0f} {median('interactive'):>9.0f} {median('click'):>8.1f} {tti:>7.0f} "
-                  f"{results[0]['rows']:>5} {results[0]['marks']:>5}")  # fmt: skip
+                  f"{median('ready'):>8.0f} {median('interactive'):>9.0f} {median('click'):>8.1f} "
+                  f"{tti:>7.0f} {results[0]['rows']:>5} {results[0]['marks']:>5}")  # fmt: skip
     finally:
         driver.quit()
     print(f"median of {runs} runs each; pages in {folder}")
