@@ -839,6 +839,12 @@ def test_a_source_deep_link_shows_it_and_an_unknown_one_says_so(browser: Any, tw
     )
     css(browser, "#source-select").send_keys("A sample")  # the switcher writes the link of what it shows
     assert browser.execute_script("return location.hash") == "#sources/sample-article"
+    # a link followed inside the open page
+    browser.execute_script(f"location.hash = '#sources/{NOTICE_ID}'")
+    assert NOTICE_TITLE in article_text(browser)
+    browser.execute_script("location.hash = '#reforms/silver-canteen'")
+    assert "样例文章标题" in article_text(browser)
+    assert [m.text for m in all_css(browser, "mark.active")] == ["推出“银发食堂”微改革,每天为老人提供就餐服务"]
     for link in ("#sources/nope", "#metrics/nope"):
         open_page(browser, two_url + link)
         note = css(browser, "#link-note")
