@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -466,8 +467,21 @@ def test_real_record_set(browser: Any, tmp_path: Path) -> None:
     assert [entry["message"] for entry in browser.get_log("browser") if entry["level"] == "SEVERE"] == []
     ARTIFACTS.mkdir(exist_ok=True)
     browser.save_screenshot(str(ARTIFACTS / "explorer-desktop.png"))
+    # printed: every reform by name, in either language
+    if importlib.util.find_spec("pypdf"):
+        import unicodedata
+
+        text, _ = pdf_text(browser)
+        for reform in dataset.tables["reforms"]:
+            name = "".join(unicodedata.normalize("NFKC", getattr(reform, "name_en")).split())  # noqa: B009
+            assert name in text, name
     css(browser, '[data-lang-choice="zh"]').click()
     browser.save_screenshot(str(ARTIFACTS / "explorer-desktop-zh.png"))
+    if importlib.util.find_spec("pypdf"):
+        text, _ = pdf_text(browser)
+        for reform in dataset.tables["reforms"]:
+            name = "".join(unicodedata.normalize("NFKC", getattr(reform, "name_zh")).split())  # noqa: B009
+            assert name in text, name
 
 
 # ---- hostile links and record text; the Content-Security-Policy ----------------------------------------
@@ -844,7 +858,9 @@ def test_a_source_deep_link_shows_it_and_an_unknown_one_says_so(browser: Any, tw
     assert NOTICE_TITLE in article_text(browser)
     browser.execute_script("location.hash = '#reforms/silver-canteen'")
     assert "样例文章标题" in article_text(browser)
-    assert [m.text for m in all_css(browser, "mark.active")] == ["推出“银发食堂”微改革,每天为老人提供就餐服务"]
+    assert [m.text for m in all_css(browser, "mark.active")] == [
+        "推出“银发食堂”微改革,每天为老人提供就餐服务"
+    ]
     for link in ("#sources/nope", "#metrics/nope"):
         open_page(browser, two_url + link)
         note = css(browser, "#link-note")

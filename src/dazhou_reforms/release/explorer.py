@@ -8,6 +8,27 @@ forbids every request. The policy allows exactly the template's one script and o
 their SHA-256 (computed here, at render time), never ``'unsafe-inline'``; it also requires Trusted
 Types, so the page cannot turn a string into markup even by mistake (the script builds every element
 with DOM calls and inserts record text as text).
+
+What the page does with the data (all in the template's one script):
+
+- **Sources**: a switcher shows one source at a time (the one the most evidence quotes first); only
+  that source's text is rendered. Each record lists the sources its evidence and its recognitions'
+  evidence quote; following one shows that source with the record's spans highlighted. Links:
+  ``#<table>/<id>`` (a record) and ``#sources/<id>``; any other link says so, in both languages.
+- **The list** is computed at once and rendered in chunks as it is scrolled, so that a release of
+  thousands of records is interactive at once (``benchmarks/bench_explorer.py`` measures it).
+- **Withdrawn records** are hidden unless asked for, then struck through with their date and reason;
+  they are never counted (reform counts, filter counts, the overview picture).
+- **Spans** are coloured by the kind of record they support (a legend says which); spans of records
+  outside the current filter or search are dimmed.
+- **Export** of the records shown (CSV, UTF-8 with a byte order mark, one row per record; JSON in the
+  release's shape), **copy citation** (the dataset, a record and its sources) and, for a span, **copy
+  link**: a text fragment ``#:~:text=prefix-,quote,-suffix`` (the evidence's ``prefix``/``suffix``
+  where the release has them, else the source text's; cut to the quote's paragraph and to a word
+  boundary, as the Text Fragments spec matches), behind the source's ``url`` when it has one.
+- **Overview**: an inline SVG of reforms per section and kind and figures per section.
+- **Print**: printing renders a report (every record shown with its fields and figures, every source
+  with its highlights, a page per section); on a phone the list folds away.
 """
 
 from __future__ import annotations
