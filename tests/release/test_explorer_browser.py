@@ -1158,9 +1158,10 @@ def overview_counts_of(tables: dict[str, list[Any]]) -> dict[tuple[str, str], in
             section = reforms[m.reform_id].section
         else:
             e = m.evidence[0]
-            (section,) = [
-                s.id for s in tables["sections"] if s.source_id == e.source_id and s.start <= e.start < s.end
-            ]
+            own = [s for s in tables["sections"] if s.source_id == e.source_id]
+            (section,) = (
+                [s.id for s in own if s.start <= e.start < s.end] if own else [f"source:{e.source_id}"]
+            )
         counts[(section, "figures")] = counts.get((section, "figures"), 0) + 1
     return counts
 
@@ -1309,4 +1310,29 @@ def test_a_long_list_is_rendered_as_it_is_scrolled(
     open_page(browser, path.as_uri() + "#reforms/bulk-0300")
     assert "selected" in css(browser, '[data-key="reforms/bulk-0300"]').get_attribute("class")
     assert len(listed(browser)) < 606
+    assert severe(browser) == []
+
+
+def test_a_source_without_sections_is_one_body(
+    browser: Any, tmp_path: Path, sample_tables: Callable[[], dict[str, list[Any]]]
+) -> None:
+    tables = two_source_tables(sample_tables)
+    tables["sections"] = [s for s in tables["sections"] if s.source_id != NOTICE_ID]
+    tables["reforms"] = [r for r in tables["reforms"] if r.withdrawn is None]
+    path = tmp_path / "explorer.html"
+    path.write_text(render_explorer(tables, compute_coverage(tables)), encoding="utf-8")
+    open_page(browser, path.as_uri() + "#metrics/notice-projects-repeated")
+    assert NOTICE_TITLE in article_text(browser) and "另据报道" in article_text(browser)
+    assert [m.text for m in all_css(browser, "mark.active")] == ["引进11个项目的说法"]
+    css(browser, "#overview-summary").click()
+    shown = {
+        (r.find_element("xpath", "..").get_attribute("data-section"), r.get_attribute("data-kind")): int(
+            r.get_attribute("data-count")
+        )
+        for r in all_css(browser, "#overview-body svg .ov-row rect")
+    }
+    assert shown == overview_counts_of(tables)
+    assert shown[(f"source:{NOTICE_ID}", "figures")] == 1
+    (row,) = all_css(browser, f'#overview-body .ov-row[data-section="source:{NOTICE_ID}"]')
+    assert row.find_element("css selector", "text").text == "Whole text (no sections)"
     assert severe(browser) == []
