@@ -1336,3 +1336,33 @@ def test_a_source_without_sections_is_one_body(
     (row,) = all_css(browser, f'#overview-body .ov-row[data-section="source:{NOTICE_ID}"]')
     assert row.find_element("css selector", "text").text == "Whole text (no sections)"
     assert severe(browser) == []
+
+
+def test_copy_link_uses_the_evidence_context_of_the_release(
+    browser: Any, tmp_path: Path, sample_tables: Callable[[], dict[str, list[Any]]]
+) -> None:
+    """Where the release's evidence has its own prefix and suffix, the link is made of them."""
+    from dazhou_reforms.schema.models import Evidence
+
+    class WithContext(Evidence):
+        prefix: str
+        suffix: str
+
+    tables = sample_tables()
+    tables["metrics"] = [
+        m.model_copy(
+            update={
+                "evidence": (
+                    WithContext(**m.evidence[0].model_dump(), prefix="。总投资达1491亿元;", suffix="!"),
+                )
+            }
+        )
+        if m.id == "projects-count"
+        else m
+        for m in tables["metrics"]
+    ]
+    path = tmp_path / "explorer.html"
+    path.write_text(render_explorer(tables, compute_coverage(tables)), encoding="utf-8")
+    open_page(browser, path.as_uri() + "#metrics/projects-count")
+    (span,) = all_css(browser, "#rec-metrics--projects-count-details li[data-span]")
+    assert copied_link(browser, span) == fragment("。总投资达1491亿元;", "引进11个项目", "!")
