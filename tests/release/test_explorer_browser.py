@@ -820,6 +820,11 @@ def test_the_source_switcher_and_following_a_record_to_its_second_source(browser
     follow[0].click()
     assert NOTICE_TITLE in article_text(browser) and "样例文章标题" not in article_text(browser)
     assert select.first_selected_option.get_attribute("value") == "0"
+    assert css(browser, "#source-count").text == "Source 1 of 2"
+    assert (
+        css(browser, "#coverage-summary").text
+        == "Coverage: 100.0% of body sentences cited, 74.5% of characters"
+    )
     (active,) = all_css(browser, "mark.active")
     assert active.text == "行业综合许可“一业一证一码”改革已推广至全市各县"
     assert browser.execute_script(IN_VIEW, active)
