@@ -1371,3 +1371,29 @@ def test_copy_link_uses_the_evidence_context_of_the_release(
     open_page(browser, path.as_uri() + "#metrics/projects-count")
     (span,) = all_css(browser, "#rec-metrics--projects-count-details li[data-span]")
     assert copied_link(browser, span) == fragment("。总投资达1491亿元;", "引进11个项目", "!")
+
+
+def test_the_list_can_keep_to_the_source_shown(browser: Any, two_url: str) -> None:
+    from selenium.webdriver.support.ui import Select
+
+    open_page(browser, two_url)
+    everything = listed(browser)
+    assert "metrics/notice-projects-repeated" in everything
+    css(browser, "#only-source").click()
+    assert listed(browser) == [k for k in everything if k != "metrics/notice-projects-repeated"]
+    Select(css(browser, "#source-select")).select_by_value("0")
+    assert listed(browser) == ["reforms/one-license", "metrics/notice-projects-repeated"]
+    assert css(browser, "#count").text == "1 of 3 reforms shown"
+    dimmed = {text for text, classes in mark_classes(browser).items() if "dim" in classes}
+    assert dimmed == {"本文为测试虚构"}  # the withdrawn record's span
+    css(browser, '[data-lang-choice="zh"]').click()
+    assert css(browser, 'label[for="only-source"]').text == "只显示引用当前来源的记录"
+    css(browser, "#reset").click()
+    assert listed(browser) == everything and not css(browser, "#only-source").is_selected()
+
+
+def test_one_source_needs_no_source_filter(browser: Any, sample_url: str) -> None:
+    open_page(browser, sample_url)
+    assert not css(browser, "#only-source").is_displayed()
+    assert not css(browser, "#show-withdrawn").is_displayed()  # nothing is withdrawn
+    assert css(browser, "#source-count").text == "1 source"
