@@ -1397,3 +1397,39 @@ def test_one_source_needs_no_source_filter(browser: Any, sample_url: str) -> Non
     assert not css(browser, "#only-source").is_displayed()
     assert not css(browser, "#show-withdrawn").is_displayed()  # nothing is withdrawn
     assert css(browser, "#source-count").text == "1 source"
+
+
+def test_a_source_with_a_web_address_gives_whole_links(
+    browser: Any, tmp_path: Path, sample_tables: Callable[[], dict[str, list[Any]]]
+) -> None:
+    from selenium.webdriver.common.keys import Keys
+
+    from dazhou_reforms.schema.models import Source
+
+    class Published(Source):  # the fields 1.1.0 adds to sources, wherever the model has them
+        url: str | None = None
+        publisher: str | None = None
+
+    tables = sample_tables()
+    (article,) = tables["sources"]
+    url = "https://news.example.org/2024/04/10/article.html"
+    tables["sources"] = [Published(**article.model_dump(), url=url + "#top", publisher="Example News")]
+    path = tmp_path / "explorer.html"
+    path.write_text(render_explorer(tables, compute_coverage(tables)), encoding="utf-8")
+    open_page(browser, path.as_uri() + "#metrics/projects-count")
+    (span,) = all_css(browser, "#rec-metrics--projects-count-details li[data-span]")
+    link = copied_link(browser, span)
+    assert link == url + fragment("改革,实现“一证准营;全域通用”。总投资达1491亿元;", "引进11个项目", "!")
+    assert (
+        css(browser, "#copy-status").text == "Copied to the clipboard:"
+        or css(browser, "#copy-status").text == "Copy this text:"
+    )
+    css(browser, "#rec-metrics--projects-count-details .cite").click()
+    assert (
+        css(browser, "#copy-text")
+        .get_attribute("value")
+        .endswith(f"样例课题组:《样例文章标题》(A sample article), Example News, 2024-04-10, {url}#top.")
+    )
+    css(browser, "#copy-text").send_keys(Keys.ESCAPE)
+    assert not css(browser, "#copy-panel").is_displayed()
+    assert "selected" in css(browser, '[data-key="metrics/projects-count"]').get_attribute("class")
