@@ -1420,10 +1420,7 @@ def test_a_source_with_a_web_address_gives_whole_links(
     (span,) = all_css(browser, "#rec-metrics--projects-count-details li[data-span]")
     link = copied_link(browser, span)
     assert link == url + fragment("改革,实现“一证准营;全域通用”。总投资达1491亿元;", "引进11个项目", "!")
-    assert (
-        css(browser, "#copy-status").text == "Copied to the clipboard:"
-        or css(browser, "#copy-status").text == "Copy this text:"
-    )
+    assert css(browser, "#copy-status").text in {"Copied to the clipboard:", "Copy this text:"}  # no note
     css(browser, "#rec-metrics--projects-count-details .cite").click()
     assert (
         css(browser, "#copy-text")
