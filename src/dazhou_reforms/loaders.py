@@ -17,8 +17,9 @@ import json
 import threading
 import types
 from collections.abc import Callable
+from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, Union, cast, get_args, get_origin, overload
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar, Union, cast, get_args, get_origin, overload
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -142,6 +143,10 @@ def _converter(annotation: Any) -> Converter | None:
     from pydantic import BaseModel
 
     origin = get_origin(annotation)
+    if origin is Annotated:
+        return _converter(get_args(annotation)[0])
+    if annotation is date:
+        return date.fromisoformat
     if origin in (Union, types.UnionType):
         (inner,) = [arg for arg in get_args(annotation) if arg is not type(None)]
         convert = _converter(inner)

@@ -19,6 +19,7 @@ from dazhou_reforms.release import explorer
 from dazhou_reforms.release.coverage import compute_coverage
 from dazhou_reforms.release.explorer import explorer_data, render_explorer, script_json
 
+SVG_NS = "http://www.w3.org/2000/svg"
 HOSTILE = "A $& B $' C $` D $$ $1 {n} {name} <img src=x onerror=alert(1)> </script><!-- EXPLORER_SCRIPT_HASH"
 
 
@@ -79,7 +80,9 @@ def sample_page(sample_tables: Callable[[], dict[str, list[Any]]]) -> Callable[.
 def test_page_is_self_contained(sample_page: Callable[..., str]) -> None:
     page = sample_page()
     assert "Content-Security-Policy" in page and "default-src 'none'" in page
-    assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", page, re.IGNORECASE)
+    # the one URL is the SVG namespace, a name (createElementNS), never fetched
+    assert page.count(SVG_NS) == 1 and f'const SVG_NS = "{SVG_NS}";' in page
+    assert not re.search(r"https?://|//[a-z0-9.-]+\.[a-z]{2,}/", page.replace(SVG_NS, ""), re.IGNORECASE)
     assert not re.search(r"""\b(?:src|href)\s*=\s*["'](?!#|data:)""", page)
     assert '<link rel="stylesheet"' not in page and "@import" not in page and "url(" not in page
     assert page.count("<script") == 2 and "<script src" not in page
@@ -243,3 +246,61 @@ def test_a_template_with_a_second_script_is_refused(
     tables = sample_tables()
     with pytest.raises(ValueError, match="two script elements"):
         render_explorer(tables, compute_coverage(tables))
+
+
+def test_withdrawn_records_keep_their_date_and_reason(
+    sample_tables: Callable[[], dict[str, list[Any]]],
+) -> None:
+    from datetime import date
+
+    tables = sample_tables()
+    tables["reforms"] = [
+        r.model_copy(update={"withdrawn": date(2026, 11, 30), "withdrawn_reason": "Found wrong."})
+        if r.id == "silver-canteen"
+        else r
+        for r in tables["reforms"]
+    ]
+    data = explorer_data(tables, compute_coverage(tables))
+    rows = {r["id"]: (r["withdrawn"], r["withdrawn_reason"]) for r in data["reforms"]}
+    assert rows == {
+        "one-license": (None, None),
+        "overall-strategy": (None, None),
+        "silver-canteen": ("2026-11-30", "Found wrong."),
+    }
+    json.dumps(data)  # JSON-compatible throughout
+    assert set(data["sources"][0]) <= set(explorer.SOURCE_FIELDS)
+
+
+def test_the_evidence_context_is_sent_only_where_the_page_cannot_compute_it(
+    sample_tables: Callable[[], dict[str, list[Any]]], sample_text: str
+) -> None:
+    """A span's prefix and suffix (the release's, when it has them) go with the span only when they
+    differ from the text's 32 code points either side, which the page computes itself."""
+    from dazhou_reforms.schema.models import Evidence
+
+    class WithContext(Evidence):
+        prefix: str
+        suffix: str
+
+    tables = sample_tables()
+    (strategy,) = [r for r in tables["reforms"] if r.id == "overall-strategy"]
+    (canteen,) = [r for r in tables["reforms"] if r.id == "silver-canteen"]
+    own, other = strategy.evidence[0], canteen.evidence[0]
+    computed = WithContext(
+        **own.model_dump(),
+        prefix=sample_text[max(0, own.start - 32) : own.start],
+        suffix=sample_text[own.end : own.end + 32],
+    )
+    given = WithContext(**other.model_dump(), prefix="上文", suffix="下文")
+    tables["reforms"] = [
+        r.model_copy(update={"evidence": (computed,)})
+        if r is strategy
+        else r.model_copy(update={"evidence": (given,)})
+        if r is canteen
+        else r
+        for r in tables["reforms"]
+    ]
+    spans = explorer_data(tables, compute_coverage(tables))["spans"]
+    assert [0, 36, 47, "reforms", "overall-strategy", -1] in spans
+    assert [0, 148, 171, "reforms", "silver-canteen", -1, "上文", "下文"] in spans
+    assert all(len(span) == 6 for span in spans if span[4] != "silver-canteen")

@@ -8,6 +8,27 @@ forbids every request. The policy allows exactly the template's one script and o
 their SHA-256 (computed here, at render time), never ``'unsafe-inline'``; it also requires Trusted
 Types, so the page cannot turn a string into markup even by mistake (the script builds every element
 with DOM calls and inserts record text as text).
+
+What the page does with the data (all in the template's one script):
+
+- **Sources**: a switcher shows one source at a time (the one the most evidence quotes first); only
+  that source's text is rendered. Each record lists the sources its evidence and its recognitions'
+  evidence quote; following one shows that source with the record's spans highlighted. Links:
+  ``#<table>/<id>`` (a record) and ``#sources/<id>``; any other link says so, in both languages.
+- **The list** is computed at once and rendered in chunks as it is scrolled, so that a release of
+  thousands of records is interactive at once (``benchmarks/bench_explorer.py`` measures it).
+- **Withdrawn records** are hidden unless asked for, then struck through with their date and reason;
+  they are never counted (reform counts, filter counts, the overview picture).
+- **Spans** are coloured by the kind of record they support (a legend says which); spans of records
+  outside the current filter or search are dimmed.
+- **Export** of the records shown (CSV, UTF-8 with a byte order mark, one row per record; JSON in the
+  release's shape), **copy citation** (the dataset, a record and its sources) and, for a span, **copy
+  link**: a text fragment ``#:~:text=prefix-,quote,-suffix`` (the evidence's ``prefix``/``suffix``
+  where the release has them, else the source text's; cut to the quote's paragraph and to a word
+  boundary, as the Text Fragments spec matches), behind the source's ``url`` when it has one.
+- **Overview**: an inline SVG of reforms per section and kind and figures per section.
+- **Print**: printing renders a report (every record shown with its fields and figures, every source
+  with its highlights, a page per section); on a phone the list folds away.
 """
 
 from __future__ import annotations
@@ -17,6 +38,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from importlib import resources
 from typing import Any
 
@@ -36,8 +58,24 @@ PLACEHOLDERS = (DATA_PLACEHOLDER, TITLE_PLACEHOLDER, SCRIPT_HASH_PLACEHOLDER, ST
 SCRIPT_ELEMENT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 STYLE_ELEMENT = re.compile(r"<style>(.*?)</style>", re.DOTALL)
 
-#: Source fields the page shows (the text is shown once, the SHA-256 and evidence are not needed).
-SOURCE_FIELDS = ("id", "title_zh", "title_en", "published_at", "authors_zh", "authors_en", "text")
+#: Source fields the page shows (the text is shown once, the SHA-256 and evidence are not needed);
+#: those a release does not have (``url``, ``publisher`` and ``withdrawn`` came with 1.1.0) are left out.
+SOURCE_FIELDS = (
+    "id",
+    "title_zh",
+    "title_en",
+    "published_at",
+    "authors_zh",
+    "authors_en",
+    "url",
+    "publisher",
+    "withdrawn",
+    "withdrawn_reason",
+    "text",
+)
+#: Code points of context a span's text-fragment link starts from when the evidence has no
+#: ``prefix``/``suffix`` (the page computes them from the source text, as the release does).
+CONTEXT = 32
 
 
 def _json_value(value: Any, sources: Mapping[str, int]) -> Any:
@@ -48,11 +86,28 @@ def _json_value(value: Any, sources: Mapping[str, int]) -> Any:
         return {name: _json_value(getattr(value, name), sources) for name in type(value).model_fields}
     if isinstance(value, tuple | list):
         return [_json_value(item, sources) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()  # withdrawn: the text YYYY-MM-DD, as in the JSONL
     return value
 
 
+def _context(evidence: Evidence, texts: Mapping[str, str]) -> list[str]:
+    """``[prefix, suffix]`` of the evidence when the release gives them and they are not what the page
+    computes itself from the source text (``CONTEXT`` code points either side); else ``[]``."""
+    prefix, suffix = getattr(evidence, "prefix", None), getattr(evidence, "suffix", None)
+    if not isinstance(prefix, str) or not isinstance(suffix, str):
+        return []
+    text = texts.get(evidence.source_id, "")
+    start, end = evidence.start, evidence.end
+    if (prefix, suffix) == (text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]):
+        return []
+    return [prefix, suffix]
+
+
 def _spans(tables: Mapping[str, Sequence[BaseModel]], sources: Mapping[str, int]) -> list[list[Any]]:
-    """Every citing span: ``[source index, start, end, table, record id, recognition index or -1]``."""
+    """Every citing span: ``[source index, start, end, table, record id, recognition index or -1]``,
+    followed by ``prefix, suffix`` where the evidence has its own (see :func:`_context`)."""
+    texts = {str(getattr(s, "id")): str(getattr(s, "text")) for s in tables.get("sources", ())}  # noqa: B009
     spans: list[list[Any]] = []
     for table in CITING_TABLES:
         for record in tables.get(table, ()):
@@ -64,7 +119,8 @@ def _spans(tables: Mapping[str, Sequence[BaseModel]], sources: Mapping[str, int]
             for index, evidence in own:
                 if isinstance(evidence, Evidence):
                     source = sources.get(evidence.source_id, -1)
-                    spans.append([source, evidence.start, evidence.end, table, record_id, index])
+                    span = [source, evidence.start, evidence.end, table, record_id, index]
+                    spans.append(span + _context(evidence, texts))
     return sorted(spans, key=lambda span: (span[0], span[1], -span[2], span[3], span[4], span[5]))
 
 
