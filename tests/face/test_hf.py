@@ -40,9 +40,3 @@ def test_no_code_route_load_dataset_offline(
     assert loaded.features == hf.features(table)
     assert loaded.num_rows == hf.load_hf(table).num_rows
     assert loaded.to_list() == hf.load_hf(table).to_list()
-
-
-def test_an_older_release_loads_with_the_newer_optional_fields_as_nulls() -> None:
-    sources = hf.load_hf("sources", version="1.0.0")
-    assert sources.features == hf.features("sources")
-    assert sources[0]["url"] is None and sources[0]["publisher"] is None
