@@ -10,13 +10,14 @@ from dazhou_reforms.check.dataset import read_and_check
 
 REFORM = "raw/reforms/one-industry-one-license-one-code.toml"
 QUOTE = "推行行业综合许可“一业一证一码”改革"
+SOURCE = 'source_id = "dazhou-reform-article-2024-04-10"'
 
 
 def with_evidence(raw: Path, entry: str) -> None:
     path = raw / "reforms" / "one-industry-one-license-one-code.toml"
     lines = path.read_text(encoding="utf-8").splitlines()
-    index = lines.index(f'evidence = [{{ quote = "{QUOTE}" }}]')
-    lines[index] = f"evidence = [{{ {entry} }}]"
+    index = lines.index(f'evidence = [{{ {SOURCE}, quote = "{QUOTE}" }}]')
+    lines[index] = f"evidence = [{{ {SOURCE}, {entry} }}]"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 

@@ -276,22 +276,17 @@ def test_the_evidence_context_is_sent_only_where_the_page_cannot_compute_it(
 ) -> None:
     """A span's prefix and suffix (the release's, when it has them) go with the span only when they
     differ from the text's 32 code points either side, which the page computes itself."""
-    from dazhou_reforms.schema.models import Evidence
-
-    class WithContext(Evidence):
-        prefix: str
-        suffix: str
-
     tables = sample_tables()
     (strategy,) = [r for r in tables["reforms"] if r.id == "overall-strategy"]
     (canteen,) = [r for r in tables["reforms"] if r.id == "silver-canteen"]
     own, other = strategy.evidence[0], canteen.evidence[0]
-    computed = WithContext(
-        **own.model_dump(),
-        prefix=sample_text[max(0, own.start - 32) : own.start],
-        suffix=sample_text[own.end : own.end + 32],
+    computed = own.model_copy(
+        update={
+            "prefix": sample_text[max(0, own.start - 32) : own.start],
+            "suffix": sample_text[own.end : own.end + 32],
+        }
     )
-    given = WithContext(**other.model_dump(), prefix="上文", suffix="下文")
+    given = other.model_copy(update={"prefix": "上文", "suffix": "下文"})
     tables["reforms"] = [
         r.model_copy(update={"evidence": (computed,)})
         if r is strategy

@@ -35,7 +35,9 @@ def test_a_stated_publisher_and_url_are_released_and_cited(
     (release,) = (tmp_path / "out").iterdir()
     row = json.loads((release / "sources.jsonl").read_text(encoding="utf-8"))
     assert (row["publisher"], row["url"]) == ("中国改革报", "https://example.org/article/1")
-    assert list(row)[6:8] == ["publisher", "url"]
+    keys = list(row)
+    after = keys.index("authors_en") + 1
+    assert keys[after : after + 2] == ["publisher", "url"]
     table = pq.read_table(release / "sources.parquet")
     assert table.column("url").to_pylist() == ["https://example.org/article/1"]
     assert table.schema.field("publisher").type == table_schema("sources").field("publisher").type
