@@ -7,14 +7,15 @@ Each check has a stable code (:mod:`dazhou_reforms.problems.codes`) and its own 
   pass, and parent_id cycles;
 - :mod:`~dazhou_reforms.check.evidence`: sections within their source, source checksums;
 - :mod:`~dazhou_reforms.check.figures`: a metric's figures against its stated text;
-- :mod:`~dazhou_reforms.check.vocabularies`: the vocabulary entries against the schema.
+- :mod:`~dazhou_reforms.check.vocabularies`: the vocabulary entries against the schema;
+- :mod:`~dazhou_reforms.check.terms`: glossary terms rendered consistently in English.
 
 The checks are pure: they take validated records and where they came from, and return problems.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from pathlib import Path
 
@@ -22,12 +23,14 @@ from dazhou_reforms.check.evidence import check_sections, check_sources
 from dazhou_reforms.check.ids import check_unique_ids
 from dazhou_reforms.check.references import check_parent_cycles, check_records
 from dazhou_reforms.check.reporter import Origins, Reporter, Resolve, Tables
+from dazhou_reforms.check.terms import check_terms
 from dazhou_reforms.check.vocabularies import check_vocabularies
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten
 from dazhou_reforms.read.raw_files import tree_name
 from dazhou_reforms.read.toml_tree import RawDataset, read_raw
+from dazhou_reforms.schema.models import Model
 
 
 def check_dataset(
@@ -36,11 +39,13 @@ def check_dataset(
     vocabulary_files: Mapping[str, Origin] | None = None,
     known_ids: Mapping[str, AbstractSet[str]] | None = None,
     resolve: Resolve | None = None,
+    glossary: Sequence[Model] | None = None,
 ) -> list[Problem]:
     """Run every collection check; return all problems (empty when the records are consistent).
 
     ``known_ids`` and ``resolve``: ids references may name beyond ``tables`` (see
-    :func:`~dazhou_reforms.check.references.check_records`).
+    :func:`~dazhou_reforms.check.references.check_records`); ``glossary``: the terms the records'
+    translations are checked against, when they are not the table ``glossary`` of ``tables``.
     """
     report = Reporter(origins or {})
     check_unique_ids(tables, report)
@@ -48,6 +53,7 @@ def check_dataset(
     check_parent_cycles(tables, report)
     check_sections(tables, report)
     check_sources(tables, report)
+    check_terms(tables, report, glossary)
     if "vocabularies" in tables and vocabulary_files is not None:
         check_vocabularies(tables, report, vocabulary_files)
     return report.problems

@@ -253,6 +253,12 @@ PERIOD_ORDER = define("period-order", "check", "a metric's period_start is after
 VOCABULARY_DRIFT = define(
     "vocabulary-drift", "check", "the vocabulary entries do not list exactly the codes the schema allows"
 )
+TERM_INCONSISTENT = define(
+    "term-inconsistent",
+    "check",
+    "a Chinese text holds a glossary term whose paired English text uses none of the term's renderings",
+    hint="use the glossary's term_en, or add this rendering to the term's term_en_variants",
+)
 
 
 def kind_of(code: str) -> Kind:
