@@ -10,6 +10,7 @@ Without this package, the release folder is a no-code Hugging Face dataset (its 
 
 from __future__ import annotations
 
+import json
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,11 +30,15 @@ def features(table: str) -> datasets.Features:
 
 
 def load_hf(name: str = "reforms", version: str | None = None) -> datasets.Dataset:
-    """One released table as a ``datasets.Dataset`` with declared features (in memory, no cache)."""
-    from datasets import Dataset
+    """One released table as a ``datasets.Dataset`` with declared features (in memory, no cache).
+
+    The features are those the release declared in its Parquet file (an older release lacks the
+    columns added since); the models' own only when a file declares none."""
+    from datasets import Dataset, Features
 
     table = load_table(name, version)
-    declared = features(name)
+    stored = (table.schema.metadata or {}).get(b"huggingface")
+    declared = Features.from_dict(json.loads(stored)["info"]["features"]) if stored else features(name)
     return Dataset.from_dict(table.to_pydict(), features=declared)
 
 

@@ -17,8 +17,9 @@ import json
 import threading
 import types
 from collections.abc import Callable
+from datetime import date
 from functools import cache
-from typing import TYPE_CHECKING, Any, TypeVar, Union, cast, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar, Union, cast, get_args, get_origin
 
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
@@ -141,6 +142,10 @@ def _converter(annotation: Any) -> Converter | None:
     from pydantic import BaseModel
 
     origin = get_origin(annotation)
+    if origin is Annotated:
+        return _converter(get_args(annotation)[0])
+    if annotation is date:
+        return date.fromisoformat
     if origin in (Union, types.UnionType):
         (inner,) = [arg for arg in get_args(annotation) if arg is not type(None)]
         convert = _converter(inner)
@@ -157,14 +162,30 @@ def _converter(annotation: Any) -> Converter | None:
     return None
 
 
+#: A field a release may lack: one added in a later MINOR version (``withdrawn``, 1.1.0), absent from
+#: the rows of older releases, where it means its default.
+_ABSENT = object()
+
+
 @cache
-def _plan(model: type[Any]) -> tuple[tuple[str, Converter | None], ...]:
-    return tuple((name, _converter(field.annotation)) for name, field in model.model_fields.items())
+def _plan(model: type[Any]) -> tuple[tuple[str, Converter | None, Any], ...]:
+    return tuple(
+        (name, _converter(field.annotation), _ABSENT if field.is_required() else field.default)
+        for name, field in model.model_fields.items()
+    )
 
 
 def construct(model: type[B], row: dict[str, Any]) -> B:
-    """A record from a released (already validated, checksum-verified) JSON row, without validation."""
-    values = {name: row[name] if convert is None else convert(row[name]) for name, convert in _plan(model)}
+    """A record from a released (already validated, checksum-verified) JSON row, without validation.
+
+    A field the row does not hold (a field added after the row's release) takes its default."""
+    values = {}
+    for name, convert, default in _plan(model):
+        if name not in row and default is not _ABSENT:
+            values[name] = default
+            continue
+        value = row[name]
+        values[name] = value if convert is None or value is None else convert(value)
     return model.model_construct(**values)
 
 

@@ -27,14 +27,15 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 #: column kind -> Hugging Face ``Value`` dtype (which is also the Arrow type's name).
-HF_DTYPES = {"string": "string", "integer": "int64", "number": "float64"}
+HF_DTYPES = {"string": "string", "integer": "int64", "number": "float64", "date": "date32"}
 
 
 def arrow_type(field_type: FieldType) -> pa.DataType:
     import pyarrow as pa
 
     if isinstance(field_type, Scalar):
-        return {"string": pa.string(), "integer": pa.int64(), "number": pa.float64()}[field_type.kind]
+        types = {"string": pa.string(), "integer": pa.int64(), "number": pa.float64(), "date": pa.date32()}
+        return types[field_type.kind]
     if isinstance(field_type, ListOf):
         return pa.list_(arrow_type(field_type.item))
     return pa.struct([pa.field(column.name, arrow_type(column.type)) for column in field_type.columns])
@@ -48,6 +49,17 @@ def table_schema(table: str) -> pa.Schema:
     fields = [pa.field(column.name, arrow_type(column.type)) for column in struct.columns]
     metadata = {"huggingface": json.dumps({"info": {"features": hf_features(table)}}, ensure_ascii=False)}
     return pa.schema(fields, metadata=metadata)
+
+
+def json_read_schema(schema: pa.Schema) -> pa.Schema:
+    """``schema`` with its date columns as strings: Arrow's JSON reader parses no date from text, so
+    they are read as the text YYYY-MM-DD and cast to ``date32`` afterwards."""
+    import pyarrow as pa
+
+    fields = [
+        pa.field(field.name, pa.string()) if pa.types.is_date32(field.type) else field for field in schema
+    ]
+    return pa.schema(fields, metadata=schema.metadata)
 
 
 def hf_feature(field_type: FieldType) -> Any:

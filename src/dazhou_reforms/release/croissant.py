@@ -69,7 +69,7 @@ CONTEXT: dict[str, Any] = {
     "transform": "cr:transform",
 }
 
-DATA_TYPES = {"string": "sc:Text", "integer": "cr:Int64", "number": "cr:Float64"}
+DATA_TYPES = {"string": "sc:Text", "integer": "cr:Int64", "number": "cr:Float64", "date": "sc:Date"}
 ENCODINGS = {".parquet": "application/x-parquet", ".jsonl": "application/jsonl"}
 FORMAT_NAMES = {".parquet": "Parquet", ".jsonl": "JSON Lines"}
 

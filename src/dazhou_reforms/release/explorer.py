@@ -17,6 +17,7 @@ import hashlib
 import json
 import re
 from collections.abc import Mapping, Sequence
+from datetime import date
 from importlib import resources
 from typing import Any
 
@@ -48,6 +49,8 @@ def _json_value(value: Any, sources: Mapping[str, int]) -> Any:
         return {name: _json_value(getattr(value, name), sources) for name in type(value).model_fields}
     if isinstance(value, tuple | list):
         return [_json_value(item, sources) for item in value]
+    if isinstance(value, date):
+        return value.isoformat()  # withdrawn: the text YYYY-MM-DD, as in the JSONL
     return value
 
 

@@ -16,6 +16,8 @@ from typing import Any
 from dazhou_reforms.schema.field_types import FieldType, ListOf, Scalar, Struct, table_struct
 from dazhou_reforms.schema.models import TABLES
 
+#: A date in JSON: ``format`` is an annotation only unless a validator asserts it, so the pattern too.
+DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 #: Base of each schema's ``$id``: ``urn:dazhou-reforms:schema:<table>`` (stable across releases).
 ID_BASE = "urn:dazhou-reforms:schema:"
@@ -27,6 +29,8 @@ _NOTES = {
 
 def _type(field_type: FieldType, defs: dict[str, Any]) -> dict[str, Any]:
     if isinstance(field_type, Scalar):
+        if field_type.kind == "date":
+            return {"type": "string", "format": "date", "pattern": DATE_PATTERN}
         return {"type": field_type.kind, **field_type.constraints()}
     if isinstance(field_type, ListOf):
         schema: dict[str, Any] = {"type": "array", "items": _type(field_type.item, defs)}

@@ -72,15 +72,15 @@ def arrow_table(table: str, jsonl: bytes) -> pa.Table:
     """
     import pyarrow.json as pj
 
-    from dazhou_reforms.release.arrow import table_schema
+    from dazhou_reforms.release.arrow import json_read_schema, table_schema
 
     schema = table_schema(table)
     if not jsonl:
         return schema.empty_table()
     read = pj.ReadOptions(use_threads=False, block_size=len(jsonl) + 1)
-    parse = pj.ParseOptions(explicit_schema=schema, unexpected_field_behavior="error")
+    parse = pj.ParseOptions(explicit_schema=json_read_schema(schema), unexpected_field_behavior="error")
     data = pj.read_json(io.BytesIO(jsonl), read_options=read, parse_options=parse)
-    return data.select(schema.names).replace_schema_metadata(schema.metadata)
+    return data.select(schema.names).cast(schema).replace_schema_metadata(schema.metadata)
 
 
 def parquet_bytes(data: pa.Table) -> bytes:

@@ -12,6 +12,10 @@ COMMON: dict[str, str] = {
     "tables.",
     "place_code": "GB/T 2260 administrative division code of the place concerned (511700 = Dazhou, "
     "510000 = Sichuan).",
+    "withdrawn": "Date (ISO 8601) the record was withdrawn, found wrong; null for a live record. A "
+    "withdrawn record stays in the release, its id never reused; loaders leave it out by default.",
+    "withdrawn_reason": "Why the record was withdrawn, in English (and what replaces it, if anything); "
+    "null for a live record.",
     "evidence": "Spans of the source text that support the record; every quote can be checked against "
     "`sources.text`.",
 }

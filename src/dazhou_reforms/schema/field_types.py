@@ -11,6 +11,7 @@ from __future__ import annotations
 import types
 import typing
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from typing import Any, Literal, Union
 
@@ -34,7 +35,7 @@ TEXT_PATTERN = r"^(?![\s\u200b\u200c\u200d\u2060\ufeff]*(?![\s\S]))\S(?:[\s\S]*\
 
 @dataclass(frozen=True)
 class Scalar:
-    kind: Literal["string", "integer", "number"]
+    kind: Literal["string", "integer", "number", "date"]
     enum: tuple[str | int, ...] | None = None
     vocabulary: str | None = None
     pattern: str | None = None
@@ -83,10 +84,11 @@ class Column:
 
 FieldType = Scalar | ListOf | Struct
 
-_SCALARS: dict[type, Literal["string", "integer", "number"]] = {
+_SCALARS: dict[type, Literal["string", "integer", "number", "date"]] = {
     str: "string",
     int: "integer",
     float: "number",
+    date: "date",  # a calendar date; JSON writes it as the text YYYY-MM-DD
 }
 
 

@@ -9,10 +9,10 @@ see :mod:`dazhou_reforms.read.toml_tree`.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, ClassVar, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, Strict, model_validator
 
 from dazhou_reforms.schema.vocabularies import (
     CapMajorTopic,
@@ -98,6 +98,23 @@ def _real_date_time(value: str) -> str:
     return value
 
 
+#: An ISO 8601 calendar date written as YYYY-MM-DD.
+DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def _iso_date(value: object) -> object:
+    """A date written as JSON text (``"2026-11-30"``) as a ``date``; TOML reads a date itself. Any other
+    value is left as it is, for the strict check to reject (a date-time, a number, other text)."""
+    if isinstance(value, str) and DATE_PATTERN.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("is not a real date (check the day of the month)") from None
+    return value
+
+
+#: A calendar date: a TOML date (``2026-11-30``, unquoted) or, in JSON, the text ``"2026-11-30"``.
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 #: A non-empty string with visible characters and no leading or trailing white space.
 Text = Annotated[str, Field(min_length=1, pattern=TEXT_RULE)]
 RecordId = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
@@ -143,10 +160,25 @@ EvidenceList = Annotated[Items[Evidence], Field(min_length=1)]
 
 
 class Record(Model):
-    """A table row with an id. Subclasses declare ``evidence`` last, so it serializes last."""
+    """A table row with an id. Subclasses declare ``evidence`` last, so it serializes last.
+
+    A record is never deleted and its id never reused: a record found wrong is *withdrawn*, kept
+    with the date it was withdrawn and why (``withdrawn`` and ``withdrawn_reason``, both or neither).
+    """
 
     table: ClassVar[str]
     id: RecordId
+    withdrawn: IsoDate | None = None
+    withdrawn_reason: Text | None = None
+
+    @model_validator(mode="after")
+    def _withdrawn_with_reason(self) -> Record:
+        if (self.withdrawn is None) != (self.withdrawn_reason is None):
+            raise ValueError(
+                "withdrawn and withdrawn_reason go together: a withdrawn record gives the date "
+                "(withdrawn) and says why (withdrawn_reason)"
+            )
+        return self
 
 
 class Source(Record):

@@ -22,6 +22,8 @@ from dazhou_reforms.schema.vocabularies import VOCABULARIES
 KINDS = {"reform": "reforms", "metric": "metrics", "organization": "organizations"}
 #: Fields the reader fills in (read.toml_tree): never written by hand.
 DERIVED = {"metrics": {"value_standard", "unit_standard"}}
+#: Fields a new record never has: a record is withdrawn later, by hand (raw/README.md).
+NOT_NEW = {"evidence", "recognitions", "id", "withdrawn", "withdrawn_reason"}
 #: Sensible values to start from: every record of the article is about Dazhou.
 DEFAULTS: dict[str, str] = {"place_code": '"511700"'}
 WIDTH = 100
@@ -106,7 +108,7 @@ def _comment(model: type[BaseModel], name: str, annotation: Any, raw: Path | Non
 def _fields(model: type[BaseModel], table: str, raw: Path | None, prefix: str = "") -> list[str]:
     out: list[str] = []
     for name, info in model.model_fields.items():
-        if name in DERIVED.get(table, set()) or name in {"evidence", "recognitions", "id"}:
+        if name in DERIVED.get(table, set()) or name in NOT_NEW:
             continue
         value = DEFAULTS.get(name, _placeholder(info.annotation))
         out.append("")
