@@ -24,7 +24,7 @@ from dazhou_reforms.schema.models import GlossaryTerm, Model
 
 #: Characters a rendering is compared without: quotation marks, which records and the glossary
 #: place differently around the same words.
-_QUOTES = str.maketrans("", "", "“”‘’\"")
+_QUOTES = str.maketrans("", "", '“”‘’"')
 
 
 def plain(text: str) -> str:
