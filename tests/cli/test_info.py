@@ -79,7 +79,7 @@ Records:
   reforms        3
   metrics        1
   glossary       2
-  vocabularies   84
+  vocabularies   85
 Coverage: 57.1% of body sentences cited (4/7), 54.9% of characters (62/113)
   title   sentences     — (0/0)  characters     — (0/0)
   lead    sentences 50.0% (1/2)  characters 45.8% (11/24)
@@ -336,7 +336,7 @@ def test_ids_repeated_across_tables_are_an_error_in_info_and_diff(releases: Path
     )
     info = run("info", "--version", "1.1.0")
     assert info.exit_code == 1
-    assert f"  glossary       3\n  vocabularies   84\n  FAILED: {message}\n" in info.stdout
+    assert f"  glossary       3\n  vocabularies   85\n  FAILED: {message}\n" in info.stdout
     diff = run("diff", "1.0.0", "1.1.0")
     assert (diff.exit_code, diff.stderr) == (1, f"error: {message}\n")
 

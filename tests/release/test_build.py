@@ -139,7 +139,7 @@ def test_rebuilding_identical_content_is_a_no_op(
     assert result.exit_code == 0, result.output
     assert (
         result.stdout == f"{release.as_posix()} is up to date (identical content): 1 sources, 7 sections, "
-        "2 organizations, 2 reforms, 2 metrics, 1 glossary, 84 vocabularies\n"
+        "2 organizations, 2 reforms, 2 metrics, 1 glossary, 85 vocabularies\n"
     )
     assert {path.name: path.stat().st_mtime_ns for path in release.iterdir()} == before
 
