@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from functools import cache
+from typing import get_args
 
 from dazhou_reforms.check.reporter import Reporter, Tables
 from dazhou_reforms.problems import codes
@@ -24,12 +25,15 @@ from dazhou_reforms.schema.models import GlossaryTerm, Model
 
 #: Characters a rendering is compared without: quotation marks, which records and the glossary
 #: place differently around the same words.
-_QUOTES = str.maketrans("", "", '“”‘’"')
+QUOTES = ("\u201c", "\u201d", "\u2018", "\u2019", '"')
 
 
 def plain(text: str) -> str:
     """``text`` as renderings are compared: case folded, quotation marks dropped, white space single."""
-    return " ".join(text.translate(_QUOTES).casefold().split())
+    for mark in QUOTES:  # str.replace runs in C; translate() is slower on non-ASCII text
+        if mark in text:
+            text = text.replace(mark, "")
+    return " ".join(text.casefold().split())
 
 
 @cache
@@ -47,10 +51,32 @@ def text_pairs(model: type[Model]) -> tuple[tuple[str, str], ...]:
     return tuple(pairs)
 
 
+@cache
+def _nested(model: type[Model]) -> tuple[str, ...]:
+    """The fields of ``model`` that may hold nested records with texts to pair (a reform's
+    ``recognitions``; not ``evidence``, whose spans have none)."""
+    return tuple(
+        name
+        for name, field in model.model_fields.items()
+        if any(
+            isinstance(arg, type) and issubclass(arg, Model) and (text_pairs(arg) or _nested(arg))
+            for arg in _type_args(field.annotation)
+        )
+    )
+
+
+def _type_args(annotation: object) -> Iterator[object]:
+    """``annotation`` and every type named inside it (``tuple[Recognition, ...]`` names Recognition)."""
+    yield annotation
+    for arg in get_args(annotation):
+        yield from _type_args(arg)
+
+
 def _texts(record: Model, prefix: str = "") -> Iterator[tuple[str, str, str, str]]:
     """(Chinese path, Chinese text, English path, English text) of every pair of ``record`` that has
     both texts, its nested records' included."""
-    for zh_name, en_name in text_pairs(type(record)):
+    model = type(record)
+    for zh_name, en_name in text_pairs(model):
         zh, en = getattr(record, zh_name), getattr(record, en_name)
         if isinstance(zh, str) and isinstance(en, str):
             yield f"{prefix}{zh_name}", zh, f"{prefix}{en_name}", en
@@ -58,12 +84,10 @@ def _texts(record: Model, prefix: str = "") -> Iterator[tuple[str, str, str, str
             for index, (zh_item, en_item) in enumerate(zip(zh, en, strict=False)):
                 if isinstance(zh_item, str) and isinstance(en_item, str):
                     yield f"{prefix}{zh_name}[{index}]", zh_item, f"{prefix}{en_name}[{index}]", en_item
-    for name in type(record).model_fields:
-        value = getattr(record, name)
-        if isinstance(value, tuple):
-            for index, item in enumerate(value):
-                if isinstance(item, Model):
-                    yield from _texts(item, f"{prefix}{name}[{index}].")
+    for name in _nested(model):
+        for index, item in enumerate(getattr(record, name) or ()):
+            if isinstance(item, Model):
+                yield from _texts(item, f"{prefix}{name}[{index}].")
 
 
 def _live(record: Model) -> bool:
@@ -78,13 +102,19 @@ def check_terms(tables: Tables, report: Reporter, glossary: Sequence[Model] | No
     if not terms:
         return
     renderings = {t.id: [plain(r) for r in (t.term_en, *t.term_en_variants)] for t in terms}
+    # terms by their first character: a text is searched only for the terms whose first character
+    # it holds (a set intersection, in C), not for every term
+    by_first: dict[str, list[GlossaryTerm]] = {}
+    for term in terms:
+        by_first.setdefault(term.term_zh[0], []).append(term)
+    firsts = by_first.keys()
     for table, records in tables.items():
         for record in records:
             record_id = getattr(record, "id", None)
             if record_id is None or not _live(record):
                 continue
             for zh_path, zh, en_path, en in _texts(record):
-                found = [t for t in terms if t.term_zh in zh]
+                found = [t for c in firsts & set(zh) for t in by_first[c] if t.term_zh in zh]
                 if not found:
                     continue
                 english = plain(en)
