@@ -4,10 +4,12 @@ Data is read with :mod:`importlib.resources` from ``dazhou_reforms/releases/<ver
 source checkout: ``<repo>/build/<version>/``), checked against the release's ``SHA256SUMS``,
 parsed on first use and cached.
 
+Records are frozen pydantic models whose list fields are tuples, so nothing a caller does to a
+returned record can change what the next caller gets.
+
 Withdrawn records (``withdrawn`` set: found wrong, kept so that their ids still resolve) are left
 out by ``load_*()`` unless ``include_withdrawn=True``; ``get_reform`` finds them (an id someone
-cited must resolve: check its ``withdrawn``), and ``load_table`` gives every released row. Records are frozen pydantic models whose list fields are tuples,
-so nothing a caller does to a returned record can change what the next caller gets.
+cited must resolve: check its ``withdrawn``), and ``load_table`` gives every released row.
 
 Released rows were validated against the models when the release was built, and the bytes are
 verified against ``SHA256SUMS`` before they are read, so rows are not validated a second time:
