@@ -26,11 +26,14 @@ def test_schema_and_reference_problems_of_other_records_come_in_one_run(
     raw = make_tree()
     reform = raw / "reforms" / f"{REFORM}.toml"
     reform.write_text(
-        reform.read_text(encoding="utf-8").replace('kind = "reform"', 'kind = "micro-reform"'), encoding="utf-8"
+        reform.read_text(encoding="utf-8").replace('kind = "reform"', 'kind = "micro-reform"'),
+        encoding="utf-8",
     )
     metric = raw / "metrics" / "investment-total.toml"
     metric.write_text(
-        metric.read_text(encoding="utf-8").replace(f'reform_id = "{REFORM}"', 'reform_id = "one-industry-one-licence-one-code"'),
+        metric.read_text(encoding="utf-8").replace(
+            f'reform_id = "{REFORM}"', 'reform_id = "one-industry-one-licence-one-code"'
+        ),
         encoding="utf-8",
     )
     assert found(raw) == [

@@ -80,7 +80,7 @@ Releases available:
   1.1.0  build/1.1.0
 
 Release 1.1.0 (build/1.1.0)
-Checksums: ok, 8 files match SHA256SUMS
+Checksums: ok, 9 files (SHA256SUMS and the 8 it lists, all matching)
 Records:
   sources        1
   sections       5
@@ -107,7 +107,10 @@ def test_info_shows_the_newest_release_by_default(releases: Path) -> None:
 def test_info_of_one_version(releases: Path) -> None:
     result = run("info", "--version", "1.0.0")
     assert result.exit_code == 0, result.output
-    assert "Release 1.0.0 (build/1.0.0)\nChecksums: ok, 8 files match SHA256SUMS\n" in result.stdout
+    assert (
+        "Release 1.0.0 (build/1.0.0)\nChecksums: ok, 9 files (SHA256SUMS and the 8 it lists, all matching)\n"
+        in result.stdout
+    )
     assert "  metrics        2\n  glossary       1\n" in result.stdout
     assert "Coverage: 71.4% of body sentences cited (5/7), 71.7% of characters (81/113)\n" in result.stdout
 
@@ -366,7 +369,7 @@ def test_info_exits_1_when_a_table_cannot_be_read(releases: Path, line: bytes, m
     append_line(releases / "1.1.0" / "glossary.jsonl", line)
     result = run("info", "--version", "1.1.0")
     assert result.exit_code == 1, result.output
-    assert "Checksums: ok, 8 files match SHA256SUMS\n" in result.stdout
+    assert "Checksums: ok, 9 files (SHA256SUMS and the 8 it lists, all matching)\n" in result.stdout
     assert f"  glossary       FAILED: build/1.1.0/glossary.jsonl:3: {message}\n" in result.stdout
     assert "Coverage: unavailable: glossary cannot be read\n" in result.stdout
 
@@ -438,3 +441,27 @@ def test_info_on_a_fifo_listed_in_sha256sums_does_not_hang(releases: Path) -> No
     assert f"  reforms        FAILED: {why}\n" in done.stdout
     assert "1 cannot be read (reforms.jsonl: it is a FIFO (named pipe), not a regular file)" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_info_counts_the_files_of_a_release_as_build_does(
+    tmp_path: Path,
+    make_raw: Callable[[Path], Path],
+    make_changelog: Callable[..., Path],
+    run_build: Callable[..., Result],
+) -> None:
+    """``build`` says "(26 files)"; ``info`` on that folder counts the same 26 (SHA256SUMS included)."""
+    import re
+
+    built = run_build(make_raw(tmp_path), tmp_path / "build", make_changelog(tmp_path))
+    assert built.exit_code == 0, built.output
+    written = re.search(r"^built (\S+) \(([0-9]+) files\)", built.stdout)
+    assert written is not None, built.stdout
+    release = Path(written.group(1))
+    result = run("info", "--version", str(release))
+    assert result.exit_code == 0, result.output
+    counted = re.search(
+        r"Checksums: ok, ([0-9]+) files \(SHA256SUMS and the ([0-9]+) it lists", result.stdout
+    )
+    assert counted is not None, result.stdout
+    assert int(counted.group(1)) == int(written.group(2)) == len(list(release.iterdir())) == 26
+    assert int(counted.group(2)) == 25

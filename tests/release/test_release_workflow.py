@@ -44,9 +44,7 @@ def change_data(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def checkout(
-    tmp_path: Path, make_raw: Callable[[Path], Path], make_changelog: Callable[..., Path]
-) -> Path:
+def checkout(tmp_path: Path, make_raw: Callable[[Path], Path], make_changelog: Callable[..., Path]) -> Path:
     """tmp_path as a git checkout with raw/ and CHANGELOG.md committed; nothing built yet."""
     make_raw(tmp_path)
     make_changelog(tmp_path)
@@ -100,7 +98,9 @@ def test_a_version_without_a_dated_changelog_entry_is_not_built(
 # -- drafts and published releases ------------------------------------------------------------------
 
 
-def test_an_untracked_release_is_a_draft_and_says_so(checkout: Path, run_build: Callable[..., Result]) -> None:
+def test_an_untracked_release_is_a_draft_and_says_so(
+    checkout: Path, run_build: Callable[..., Result]
+) -> None:
     assert build(checkout, run_build).exit_code == 0
     folder = checkout / "build" / __version__
     assert publication(folder) == Publication("draft")

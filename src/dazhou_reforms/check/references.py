@@ -14,7 +14,6 @@ from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.problem import shorten
 from dazhou_reforms.schema.models import Evidence, Metric, Model, Record, Reform, Section, Source
 
-
 #: A "did you mean" is looked for among at most this many ids, for at most this many problems of
 #: one check (a broken file of many bad references stays fast to report).
 NEAREST_AMONG = 20_000
@@ -68,7 +67,12 @@ def check_records(
     sources, sections, reforms, organizations = (
         known(table) for table in ("sources", "sections", "reforms", "organizations")
     )
-    candidates = {"sources": sources, "sections": sections, "reforms": reforms, "organizations": organizations}
+    candidates = {
+        "sources": sources,
+        "sections": sections,
+        "reforms": reforms,
+        "organizations": organizations,
+    }
     suggested = 0
 
     def need(table: str, record_id: str, path: str, value: str, target: str) -> None:

@@ -87,9 +87,13 @@ def build_release(raw_dir: Path, out_dir: Path, changelog: Path, replace_draft: 
     if replace_draft and folder.exists():
         found = publication(folder)
         if found.status != "draft":
-            refusal = "a published release is never replaced" if found.status == "published" else (
-                "--replace-draft replaces only a folder git shows was never published; "
-                "if you are sure it was not, delete it and build again"
+            refusal = (
+                "a published release is never replaced"
+                if found.status == "published"
+                else (
+                    "--replace-draft replaces only a folder git shows was never published; "
+                    "if you are sure it was not, delete it and build again"
+                )
             )
             click.echo(f"error: {found.explain(folder)} Refused: {refusal}.", err=True)
             raise SystemExit(EXIT_CONFLICT)
