@@ -154,7 +154,7 @@ def old_render_json(outcome: Outcome) -> str:
     sections = {"input": "input_errors", "parse": "parse_errors", "schema": "schema_errors"}
     document: dict[str, Any] = {
         "report_version": 1,
-        "valid": not outcome.problems,
+        "valid": all(codes.kind_of(problem.code) == "warning" for problem in outcome.problems),
         "exit_code": outcome.exit_code,
         "summary": {
             "files": outcome.files,
@@ -163,8 +163,9 @@ def old_render_json(outcome: Outcome) -> str:
             "problems": len(outcome.problems),
             "truncated": outcome.truncated,
         },
-        **{name: [] for name in [*sections.values(), "check_errors"]},
+        **{name: [] for name in [*sections.values(), "check_errors", "warnings"]},
     }
+    sections["warning"] = "warnings"
     for problem in outcome.problems:
         document[sections.get(codes.kind_of(problem.code), "check_errors")].append(problem.to_dict())
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -2,7 +2,8 @@
 
 Each check has a stable code (:mod:`dazhou_reforms.problems.codes`) and its own module:
 
-- :mod:`~dazhou_reforms.check.ids`: ids unique across all tables;
+- :mod:`~dazhou_reforms.check.ids`: ids unique across all tables, no placeholder id left (a warning);
+- :mod:`~dazhou_reforms.check.withdrawn`: no live record relies on a withdrawn one (a warning);
 - :mod:`~dazhou_reforms.check.references`: references, quotes and figures of every record in one
   pass, and parent_id cycles;
 - :mod:`~dazhou_reforms.check.evidence`: sections within their source, source checksums;
@@ -20,11 +21,12 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from dazhou_reforms.check.evidence import check_sections, check_sources
-from dazhou_reforms.check.ids import check_unique_ids
+from dazhou_reforms.check.ids import check_placeholder_ids, check_unique_ids
 from dazhou_reforms.check.references import check_parent_cycles, check_records
 from dazhou_reforms.check.reporter import Origins, Reporter, Resolve, Tables
 from dazhou_reforms.check.terms import check_terms
 from dazhou_reforms.check.vocabularies import check_vocabularies
+from dazhou_reforms.check.withdrawn import check_withdrawn_references
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten
@@ -39,17 +41,21 @@ def check_dataset(
     vocabulary_files: Mapping[str, Origin] | None = None,
     known_ids: Mapping[str, AbstractSet[str]] | None = None,
     resolve: Resolve | None = None,
+    withdrawn: Mapping[str, AbstractSet[str]] | None = None,
     glossary: Sequence[Model] | None = None,
 ) -> list[Problem]:
     """Run every collection check; return all problems (empty when the records are consistent).
 
     ``known_ids`` and ``resolve``: ids references may name beyond ``tables`` (see
-    :func:`~dazhou_reforms.check.references.check_records`); ``glossary``: the terms the records'
-    translations are checked against, when they are not the table ``glossary`` of ``tables``.
+    :func:`~dazhou_reforms.check.references.check_records`); ``withdrawn``: ids of withdrawn
+    records beyond ``tables``, by table; ``glossary``: the terms the records' translations are
+    checked against, when they are not the table ``glossary`` of ``tables``.
     """
     report = Reporter(origins or {})
     check_unique_ids(tables, report)
+    check_placeholder_ids(tables, report)
     check_records(tables, report, known_ids or {}, resolve)
+    check_withdrawn_references(tables, report, withdrawn)
     check_parent_cycles(tables, report)
     check_sections(tables, report)
     check_sources(tables, report)

@@ -1,4 +1,5 @@
-"""``duplicate-id``: ids are unique across all tables, and never reused.
+"""``duplicate-id``: ids are unique across all tables, and never reused; ``placeholder-id``: an id
+is not left as the placeholder ``new`` gives.
 
 Each situation a duplicate is found in has one wording, here, whichever part of the package
 finds it: two records of one table, records of two tables, a record and a released one of
@@ -14,6 +15,7 @@ from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten
 from dazhou_reforms.schema.models import Record
+from dazhou_reforms.schema.templates import PLACEHOLDER_ID
 
 
 def check_unique_ids(tables: Tables, report: Reporter) -> None:
@@ -95,3 +97,24 @@ def repeated(found: dict[str, list[Occurrence]]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def check_placeholder_ids(tables: Tables, report: Reporter) -> None:
+    """``placeholder-id`` (a warning): an id still the ``<kind>-<n>`` that ``new`` gives by default."""
+    match = PLACEHOLDER_ID.match
+    for table, records in tables.items():
+        if table == "vocabularies":
+            continue
+        for record in records:
+            record_id = getattr(record, "id", None)
+            if isinstance(record_id, str) and match(record_id):
+                report.add(
+                    table,
+                    record_id,
+                    codes.PLACEHOLDER_ID,
+                    f"id `{record_id}` is still the placeholder that `dazhou-reforms new` gave the record",
+                    path="id",
+                    value=record_id,
+                    expected="an id that says what the record is (e.g. silver-hair-canteens)",
+                    found=shorten(record_id),
+                )

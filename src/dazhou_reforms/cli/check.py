@@ -1,6 +1,7 @@
 """``dazhou-reforms check``: the whole raw/ tree read and checked, as ``build`` reads it (nothing written).
 
-Exit status: 0 no problem; 1 problems (all listed, file:line first); 2 usage.
+Exit status: 0 no problem (warnings are listed, and fail nothing); 1 problems (all listed, file:line
+first); 2 usage.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from dazhou_reforms.cli.options import EXIT_BAD_DATA, raw_dir_option
 def check(raw_dir: Path) -> None:
     """Check the whole raw/ tree: schema, evidence quotes, references, figures, vocabularies."""
     from dazhou_reforms.check.dataset import read_and_check
+    from dazhou_reforms.problems.codes import is_warning
     from dazhou_reforms.problems.problem import sort_key
 
     dataset = read_and_check(raw_dir)
-    if dataset.problems:
-        for problem in sorted(dataset.problems, key=sort_key):
-            click.echo(problem.to_text(), err=True)
-        click.echo(f"{len(dataset.problems)} problem(s) found in {raw_dir}", err=True)
+    for problem in sorted(dataset.problems, key=sort_key):
+        click.echo(problem.to_text(), err=True)
+    errors = sum(1 for problem in dataset.problems if not is_warning(problem.code))
+    if errors:
+        click.echo(f"{errors} problem(s) found in {raw_dir}", err=True)
         raise SystemExit(EXIT_BAD_DATA)
     counts = ", ".join(f"{len(records)} {table}" for table, records in dataset.tables.items())
-    click.echo(f"ok: {counts}")
+    warnings = len(dataset.problems)
+    click.echo(f"ok: {counts}" + (f"; {warnings} warning(s)" if warnings else ""))

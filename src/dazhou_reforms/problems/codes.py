@@ -7,8 +7,9 @@ rendered from :data:`CODES` (:func:`markdown_table`), and a test walks the regis
 
 Codes are kebab-case and stable across versions (tools may match on them), in the manner of
 Frictionless error codes. The kind decides where a problem is listed in ``validate --format json``
-and the exit status: ``input`` problems (the input could not be read at all) exit 2, every other
-kind exits 1.
+and the exit status: ``input`` problems (the input could not be read at all) exit 2, ``warning``s
+(records valid but probably not meant so) are reported and change no exit status, every other kind
+exits 1.
 """
 
 from __future__ import annotations
@@ -18,8 +19,8 @@ from typing import Final, Literal
 
 from dazhou_reforms.problems.problem import Problem
 
-Kind = Literal["input", "parse", "schema", "check"]
-KINDS: tuple[Kind, ...] = ("input", "parse", "schema", "check")
+Kind = Literal["input", "parse", "schema", "check", "warning"]
+KINDS: tuple[Kind, ...] = ("input", "parse", "schema", "check", "warning")
 
 
 class DefaultHint:
@@ -260,11 +261,30 @@ TERM_INCONSISTENT = define(
     hint="use the glossary's term_en, or add this rendering to the term's term_en_variants",
 )
 
+# Valid, but probably not meant so: reported, exit status unchanged, `build` goes on.
+WITHDRAWN_REFERENCE = define(
+    "withdrawn-reference",
+    "warning",
+    "a live record refers to a withdrawn one",
+    hint="refer to the record that replaces it (see its withdrawn_reason), or withdraw this one too",
+)
+PLACEHOLDER_ID = define(
+    "placeholder-id",
+    "warning",
+    "an id still the placeholder `dazhou-reforms new` gives (reform-1, metric-2, …)",
+    hint="give the record an id that says what it is (and rename its file to match)",
+)
+
 
 def kind_of(code: str) -> Kind:
     """The kind of a code by its name; an unregistered one counts as a check (none is raised)."""
     entry = CODES.get(code)
     return entry.kind if entry else "check"
+
+
+def is_warning(code: str) -> bool:
+    """Whether a problem of ``code`` is a warning (reported; it fails nothing)."""
+    return kind_of(code) == "warning"
 
 
 def markdown_table() -> str:

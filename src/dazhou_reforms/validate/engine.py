@@ -81,7 +81,7 @@ class Outcome:
     def exit_code(self) -> int:
         if any(kind_of(problem.code) == "input" for problem in self.problems):
             return 2
-        return 1 if self.problems else 0
+        return 1 if any(kind_of(problem.code) != "warning" for problem in self.problems) else 0
 
     def sorted_problems(self) -> Iterable[Problem]:
         return self.problems
@@ -106,7 +106,7 @@ class Findings:
     def exit_code(self) -> int:
         if self.store.has("input"):
             return 2
-        return 1 if len(self.store) else 0
+        return 1 if len(self.store) > len(self.store.sections["warning"]) else 0
 
     def sorted_problems(self) -> Iterable[Problem]:
         return self.store

@@ -247,6 +247,7 @@ class RecordPool:
             None,
             self.known(table),
             self.resolver(table, pending),
+            self.context.withdrawn,
             self.kept["glossary"],
         )
         if problems:
@@ -313,7 +314,9 @@ class RecordPool:
         tables = {table: list(records) for table, records in self.kept.items()}
         tables["sources"] = self.sources()
         known, resolve = self.known(), self.resolver()
-        problems = check_dataset(tables, Places(self.places), self.vocabulary_files, known, resolve)
+        problems = check_dataset(
+            tables, Places(self.places), self.vocabulary_files, known, resolve, self.context.withdrawn
+        )
         self.report([p for p in problems if (p.file is not None and self.wanted(p)) or self.about_input(p)])
         for table in ID_TABLES:
             self._against_others(table, self.kept[table], self.places[table])

@@ -31,6 +31,7 @@ SECTIONS = {
     "parse": "parse_errors",
     "schema": "schema_errors",
     "check": "check_errors",
+    "warning": "warnings",
 }
 JSON_REPORT_VERSION = 1
 
@@ -59,8 +60,9 @@ def summary(found: Found, counts: dict[str, int]) -> str:
     """The last line of a report; ``counts``: problems by kind, in the order the report gave them."""
     read = f"{found.records:,} record(s) in {found.files:,} file(s)"
     total = sum(counts.values())
-    if not total:
-        return f"ok: {read}, all valid"
+    warnings = counts.get("warning", 0)
+    if total == warnings:
+        return f"ok: {read}, all valid" + (f"; {warnings:,} warning(s)" if warnings else "")
     kinds = ", ".join(f"{count} {kind}" for kind, count in counts.items())
     more = " (stopped at --max-errors; there may be more)" if found.truncated else ""
     return f"{total:,} problem(s) ({kinds}) in {read}{more}"
@@ -123,9 +125,10 @@ def write_json(found: Found, write: Write) -> None:
     problem at a time: the problems are counted first (the summary leads), then written.
     """
     total = sum(sum(1 for _ in found.section(kind)) for kind in KINDS)
+    warnings = sum(1 for _ in found.section("warning"))
     head = {
         "report_version": JSON_REPORT_VERSION,
-        "valid": total == 0,
+        "valid": total == warnings,
         "exit_code": found.exit_code,
         "summary": {
             "files": found.files,
@@ -161,7 +164,8 @@ def _escape_property(text: str) -> str:
 
 
 def github_line(problem: Problem) -> str:
-    """``::error file=…,line=…,col=…,title=…::message`` (details on further lines of the message)."""
+    """``::error file=…,line=…,col=…,title=…::message`` (details on further lines of the message);
+    ``::warning`` for a warning."""
     problem = problem.shown()
     properties = []
     if problem.file:
@@ -181,7 +185,8 @@ def github_line(problem: Problem) -> str:
     for label, value in (("expected", problem.expected), ("found", problem.found), ("hint", problem.hint)):
         if value is not None:
             message += f"\n{label}: {value}"
-    return f"::error {','.join(properties)}::{_escape_data(message)}"
+    level = "warning" if kind_of(problem.code) == "warning" else "error"
+    return f"::{level} {','.join(properties)}::{_escape_data(message)}"
 
 
 def write_github(found: Found, write: Write) -> None:
