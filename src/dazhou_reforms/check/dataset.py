@@ -21,7 +21,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from dazhou_reforms.check.evidence import check_sections, check_sources
-from dazhou_reforms.check.ids import check_placeholder_ids, check_unique_ids
+from dazhou_reforms.check.ids import check_unique_ids
 from dazhou_reforms.check.references import check_parent_cycles, check_records
 from dazhou_reforms.check.reporter import Origins, Reporter, Resolve, Tables
 from dazhou_reforms.check.terms import check_terms
@@ -53,7 +53,6 @@ def check_dataset(
     """
     report = Reporter(origins or {})
     check_unique_ids(tables, report)
-    check_placeholder_ids(tables, report)
     check_records(tables, report, known_ids or {}, resolve)
     check_withdrawn_references(tables, report, withdrawn)
     check_parent_cycles(tables, report)

@@ -19,12 +19,13 @@ from dazhou_reforms.schema.templates import PLACEHOLDER_ID
 
 
 def check_unique_ids(tables: Tables, report: Reporter) -> None:
-    """Every id once in its table and in no other table."""
+    """Every id once in its table and in no other table; no id left a placeholder (a warning)."""
     seen: dict[str, str] = {}
     for table, records in tables.items():
         if table == "vocabularies":
             continue
         ids = [record.id for record in records if isinstance(record, Record)]
+        placeholder_ids(table, ids, report)
         distinct = set(ids)
         if len(distinct) == len(ids) and seen.keys().isdisjoint(distinct):
             seen.update(dict.fromkeys(ids, table))  # the usual case, without a count an id
@@ -99,22 +100,16 @@ def repeated(found: dict[str, list[Occurrence]]) -> list[Problem]:
     return problems
 
 
-def check_placeholder_ids(tables: Tables, report: Reporter) -> None:
+def placeholder_ids(table: str, ids: list[str], report: Reporter) -> None:
     """``placeholder-id`` (a warning): an id still the ``<kind>-<n>`` that ``new`` gives by default."""
-    match = PLACEHOLDER_ID.match
-    for table, records in tables.items():
-        if table == "vocabularies":
-            continue
-        for record in records:
-            record_id = getattr(record, "id", None)
-            if isinstance(record_id, str) and match(record_id):
-                report.add(
-                    table,
-                    record_id,
-                    codes.PLACEHOLDER_ID,
-                    f"id `{record_id}` is still the placeholder that `dazhou-reforms new` gave the record",
-                    path="id",
-                    value=record_id,
-                    expected="an id that says what the record is (e.g. silver-hair-canteens)",
-                    found=shorten(record_id),
-                )
+    for record_id in filter(PLACEHOLDER_ID.match, ids):  # the ids matched in C
+        report.add(
+            table,
+            record_id,
+            codes.PLACEHOLDER_ID,
+            f"id `{record_id}` is still the placeholder that `dazhou-reforms new` gave the record",
+            path="id",
+            value=record_id,
+            expected="an id that says what the record is (e.g. silver-hair-canteens)",
+            found=shorten(record_id),
+        )

@@ -84,8 +84,7 @@ def check_records(
         if suggested < NEAREST_PROBLEMS:
             suggested += 1
             nearest = nearest_id(value, candidates[target])
-        origin = report.origins.get((table, record_id))
-        toml = origin is not None and origin.text is not None
+        toml = report.is_toml(table, record_id)
         report.add(
             table,
             record_id,

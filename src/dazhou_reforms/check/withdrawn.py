@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from collections.abc import Set as AbstractSet
+from operator import attrgetter
 
 from dazhou_reforms.check.reporter import Reporter, Tables
 from dazhou_reforms.problems import codes
@@ -38,10 +39,15 @@ def references(record: Model) -> Iterator[tuple[str, str, str]]:
                 yield f"recognitions[{index}].evidence[{number}].source_id", span.source_id, "sources"
 
 
+_WITHDRAWN = attrgetter("withdrawn")
+
+
 def withdrawn_ids(tables: Tables) -> dict[str, dict[str, str]]:
     """table -> id -> withdrawal date (ISO) of the withdrawn records of ``tables``."""
     found: dict[str, dict[str, str]] = {}
     for table, records in tables.items():
+        if table == "vocabularies" or not any(map(_WITHDRAWN, records)):  # in C: the usual case
+            continue
         for record in records:
             if isinstance(record, Record) and record.withdrawn is not None:
                 found.setdefault(table, {})[record.id] = record.withdrawn.isoformat()
