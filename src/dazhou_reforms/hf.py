@@ -4,6 +4,10 @@
 (never inferred), built in memory from the checksum-verified Parquet file shipped in the package,
 so no cache directory is involved and a stale cache can never serve old rows.
 
+Withdrawn records are in these datasets, as in the released tables (``withdrawn`` holds their date,
+null for a live record): ``load_hf("reforms").filter(lambda row: row["withdrawn"] is None)`` keeps
+the live ones, what ``load_reforms()`` returns. Releases before 1.1.0 have no such column.
+
 Without this package, the release folder is a no-code Hugging Face dataset (its README's
 ``configs:``): ``datasets.load_dataset("build/1.0.0", "metrics")``; see :func:`release_folder`.
 """

@@ -2,8 +2,14 @@
 
 Data is read with :mod:`importlib.resources` from ``dazhou_reforms/releases/<version>/`` (in a
 source checkout: ``<repo>/build/<version>/``), checked against the release's ``SHA256SUMS``,
-parsed on first use and cached. Records are frozen pydantic models whose list fields are tuples,
-so nothing a caller does to a returned record can change what the next caller gets.
+parsed on first use and cached.
+
+Records are frozen pydantic models whose list fields are tuples, so nothing a caller does to a
+returned record can change what the next caller gets.
+
+Withdrawn records (``withdrawn`` set: found wrong, kept so that their ids still resolve) are left
+out by ``load_*()`` unless ``include_withdrawn=True``; ``get_reform`` finds them (an id someone
+cited must resolve: check its ``withdrawn``), and ``load_table`` gives every released row.
 
 Released rows were validated against the models when the release was built, and the bytes are
 verified against ``SHA256SUMS`` before they are read, so rows are not validated a second time:
@@ -216,60 +222,63 @@ def _records(version: str, table: str) -> tuple[Model, ...]:
     return tuple(records)
 
 
-def _load(table: str, model: type[M], version: str | None) -> list[M]:
+def _load(table: str, model: type[M], version: str | None, include_withdrawn: bool) -> list[M]:
     resolved = resolve_version(version)
     with _LOCK:
-        records = _records(resolved, table)
-    return list(cast("tuple[M, ...]", records))
+        records = cast("tuple[M, ...]", _records(resolved, table))
+    if include_withdrawn:
+        return list(records)
+    return [record for record in records if getattr(record, "withdrawn", None) is None]
 
 
-def load_sources(version: str | None = None) -> list[Source]:
+def load_sources(version: str | None = None, include_withdrawn: bool = False) -> list[Source]:
     """The sources (the article, and any other document the records quote), each with its full
     text, sorted by id. ``evidence_text`` gives the text of an evidence span of any of them."""
     from dazhou_reforms.schema.models import Source
 
-    return _load("sources", Source, version)
+    return _load("sources", Source, version, include_withdrawn)
 
 
-def load_sections(version: str | None = None) -> list[Section]:
+def load_sections(version: str | None = None, include_withdrawn: bool = False) -> list[Section]:
     """The sections of every source (``source_id``), with their spans in its text; a source may
     have none (its whole text is one body)."""
     from dazhou_reforms.schema.models import Section
 
-    return _load("sections", Section, version)
+    return _load("sections", Section, version, include_withdrawn)
 
 
-def load_reforms(version: str | None = None) -> list[Reform]:
+def load_reforms(version: str | None = None, include_withdrawn: bool = False) -> list[Reform]:
     """Every reform, mechanism, pilot, strategy and micro-reform, sorted by id."""
     from dazhou_reforms.schema.models import Reform
 
-    return _load("reforms", Reform, version)
+    return _load("reforms", Reform, version, include_withdrawn)
 
 
-def load_metrics(version: str | None = None) -> list[Metric]:
+def load_metrics(version: str | None = None, include_withdrawn: bool = False) -> list[Metric]:
     """Every figure, rank, count and duration, sorted by id."""
     from dazhou_reforms.schema.models import Metric
 
-    return _load("metrics", Metric, version)
+    return _load("metrics", Metric, version, include_withdrawn)
 
 
-def load_organizations(version: str | None = None) -> list[Organization]:
+def load_organizations(version: str | None = None, include_withdrawn: bool = False) -> list[Organization]:
     """Every organization the article names, sorted by id."""
     from dazhou_reforms.schema.models import Organization
 
-    return _load("organizations", Organization, version)
+    return _load("organizations", Organization, version, include_withdrawn)
 
 
-def load_glossary(version: str | None = None) -> list[GlossaryTerm]:
+def load_glossary(version: str | None = None, include_withdrawn: bool = False) -> list[GlossaryTerm]:
     """The article's coined terms and slogans with English renderings."""
     from dazhou_reforms.schema.models import GlossaryTerm
 
-    return _load("glossary", GlossaryTerm, version)
+    return _load("glossary", GlossaryTerm, version, include_withdrawn)
 
 
 def get_reform(reform_id: str, version: str | None = None) -> Reform:
-    """One reform by id; ``KeyError`` naming close ids when there is none."""
-    reforms = {reform.id: reform for reform in load_reforms(version)}
+    """One reform by id, withdrawn or not (see its ``withdrawn``); ``KeyError`` naming close ids when
+    there is none."""
+    reforms = {reform.id: reform for reform in load_reforms(version, include_withdrawn=True)}
     if reform_id not in reforms:
         from difflib import get_close_matches
 
@@ -280,7 +289,7 @@ def get_reform(reform_id: str, version: str | None = None) -> Reform:
 
 
 def metrics_for(reform_id: str, version: str | None = None) -> list[Metric]:
-    """The metrics of one reform (the reform must exist)."""
+    """The live (not withdrawn) metrics of one reform (the reform must exist)."""
     get_reform(reform_id, version)
     return [metric for metric in load_metrics(version) if metric.reform_id == reform_id]
 
@@ -304,7 +313,7 @@ def evidence_text(
     computed here from the text, so also for releases before 1.1.0); ``"".join(...)`` is the text
     ``split=False`` gives.
     """
-    sources = {source.id: source for source in load_sources(version)}
+    sources = {source.id: source for source in load_sources(version, include_withdrawn=True)}
     text = sources[evidence.source_id].text
     if split:
         from dazhou_reforms.schema.selectors import CONTEXT, span_text
@@ -314,7 +323,10 @@ def evidence_text(
 
 
 def load_table(name: str, version: str | None = None) -> pa.Table:
-    """One released table as a ``pyarrow.Table`` (read from its Parquet file, without pandas)."""
+    """One released table as a ``pyarrow.Table`` (read from its Parquet file, without pandas).
+
+    Every released row, withdrawn ones too: ``table.filter(pyarrow.compute.field("withdrawn").is_null())``
+    keeps the live ones (releases before 1.1.0 have no ``withdrawn`` column: none is withdrawn)."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 

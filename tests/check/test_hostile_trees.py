@@ -18,6 +18,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dazhou_reforms import __version__
 from dazhou_reforms.check.dataset import read_and_check
 from dazhou_reforms.cli.check import check
 from dazhou_reforms.cli.validate import validate
@@ -75,6 +76,8 @@ def test_check_and_build_report_every_unreadable_entry_with_the_other_problems(
     hostile_tree: tuple[Path, set[str]], run_bounded: Callable[..., Any], tmp_path: Path
 ) -> None:
     raw, entries = hostile_tree
+    # a dated entry for the version, so that build gets as far as reading raw/
+    (raw.parent / "CHANGELOG.md").write_text(f"## [{__version__}] - 2026-11-26\n", encoding="utf-8")
     expected = {(entry, "unreadable") for entry in entries} | {
         ("raw/metrics/investment-total.toml", "unit-mismatch")
     }

@@ -6,6 +6,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from dazhou_reforms.check.dataset import read_and_check
 from dazhou_reforms.read.toml_tree import RawDataset
 from dazhou_reforms.schema.models import GlossaryTerm, Metric, Reform, Source
@@ -61,6 +63,8 @@ def _stated_spans() -> list[tuple[int, int]]:
     spans = []
     for metric in dataset().tables["metrics"]:
         assert isinstance(metric, Metric)
+        if metric.withdrawn is not None:  # a withdrawn metric no longer accounts for a number
+            continue
         for span in metric.evidence:
             offset = span.quote.find(metric.value_as_stated)
             while offset != -1:
@@ -195,3 +199,68 @@ def test_target_figures_are_not_reported_as_achieved() -> None:
             break
     else:
         raise AssertionError("the 2024 target of 3 more projects in production is missing")
+
+
+def test_no_live_metric_counts_the_parts_of_a_quoted_label() -> None:
+    """raw/README.md: a numeral inside a label the article quotes (“六缺”, “五个一”) belongs to the
+    term; a count metric states a numeral outside quotation marks."""
+    text = article()
+    inside = []
+    for metric in dataset().tables["metrics"]:
+        assert isinstance(metric, Metric)
+        if metric.withdrawn is not None or metric.unit != "count":
+            continue
+        for span in metric.evidence:
+            at = span.start + span.quote.find(metric.value_as_stated)
+            if span.quote.find(metric.value_as_stated) != -1 and text[:at].count("“") > text[:at].count("”"):
+                inside.append(metric.id)
+    assert inside == []
+
+
+def test_withdrawn_metrics_are_the_label_numerals() -> None:
+    withdrawn = sorted(
+        m.id for m in dataset().tables["metrics"] if isinstance(m, Metric) and m.withdrawn is not None
+    )
+    assert withdrawn == [
+        "count-five-ones",
+        "count-four-top-tens-categories",
+        "count-six-shortfalls",
+        "count-soe-structure-tiers",
+        "count-three-distinctions",
+        "count-three-full-coverages",
+        "top-ten-winners-per-list",
+    ]
+
+
+#: British spellings (and their American forms) the English text of raw/ must not use; ids keep theirs.
+BRITISH = re.compile(
+    r"\b(?:\w*(?:enrolment|flavour|colour|labour|honour|favour|neighbour|behaviour|centre|metre|litre"
+    r"|programme|licence|defence|tonne|organis|recognis|realis|prioritis|optimis|modernisation"
+    r"|travell|modell|cancell|labell|catalogue|analyse|judgement|whilst|amongst)\w*)\b",
+    re.IGNORECASE,
+)
+#: Fields that hold codes or ids, not English text.
+CODE_FIELDS = {"id", "reform_id", "parent_id", "section", "source_id", "unit", "unit_standard", "code"}
+
+
+def _english(value: object, name: str = "") -> list[str]:
+    """The English texts of a record (or a value of one): ``*_en`` fields, notes, reasons, scopes."""
+    if isinstance(value, BaseModel):
+        return [text for field in type(value).model_fields for text in _english(getattr(value, field), field)]
+    if isinstance(value, tuple):
+        return [text for item in value for text in _english(item, name)]
+    english = name.endswith(("_en", "_en_variants")) or name in {"note", "scope", "withdrawn_reason"}
+    return [value] if isinstance(value, str) and english and name not in CODE_FIELDS else []
+
+
+def test_english_text_is_spelled_the_american_way() -> None:
+    found = sorted(
+        {
+            f"{getattr(record, 'id', table)}: {match.group()}"
+            for table, records in dataset().tables.items()
+            for record in records
+            for text in _english(record)
+            for match in BRITISH.finditer(text)
+        }
+    )
+    assert found == []

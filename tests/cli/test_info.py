@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,21 @@ from dazhou_reforms.schema.models import GlossaryTerm
 def second_release_tables(
     sample_tables: Callable[[], dict[str, list[Any]]], evidence: Callable[[str], Any]
 ) -> dict[str, list]:
-    """1.1.0: one reform renamed and re-cited, a metric removed, a glossary term added."""
+    """1.1.0: one reform renamed and re-cited, one withdrawn (and its name_en corrected), a metric
+    removed, a glossary term added."""
     tables = sample_tables()
+    withdrawn = {
+        "withdrawn": date(2026, 11, 30),
+        "withdrawn_reason": "Not a reform of its own: part of overall-strategy.",
+        "name_en": "One industry, one license, one code",
+    }
     tables["reforms"] = [
         reform.model_copy(
             update={"name_en": "Canteens for the elderly", "evidence": (evidence("推出“银发食堂”微改革"),)}
         )
         if reform.id == "silver-canteen"
+        else reform.model_copy(update=withdrawn)
+        if reform.id == "one-license"
         else reform
         for reform in tables["reforms"]
     ]
@@ -71,7 +80,7 @@ Releases available:
   1.1.0  build/1.1.0
 
 Release 1.1.0 (build/1.1.0)
-Checksums: ok, 8 files match SHA256SUMS
+Checksums: ok, 9 files (SHA256SUMS and the 8 it lists, all matching)
 Records:
   sources        1
   sections       5
@@ -79,7 +88,7 @@ Records:
   reforms        3
   metrics        1
   glossary       2
-  vocabularies   84
+  vocabularies   85
 Sources:
   sample-article  2024-04-10, 193 characters, 5 sections
                   quoted by 3 reforms, 1 metrics, 1 organizations, 2 glossary
@@ -101,7 +110,10 @@ def test_info_shows_the_newest_release_by_default(releases: Path) -> None:
 def test_info_of_one_version(releases: Path) -> None:
     result = run("info", "--version", "1.0.0")
     assert result.exit_code == 0, result.output
-    assert "Release 1.0.0 (build/1.0.0)\nChecksums: ok, 8 files match SHA256SUMS\n" in result.stdout
+    assert (
+        "Release 1.0.0 (build/1.0.0)\nChecksums: ok, 9 files (SHA256SUMS and the 8 it lists, all matching)\n"
+        in result.stdout
+    )
     assert "  metrics        2\n  glossary       1\n" in result.stdout
     assert "Coverage: 71.4% of body sentences cited (5/7), 71.7% of characters (81/113)\n" in result.stdout
 
@@ -150,18 +162,21 @@ diff 1.0.0 (build/1.0.0) → 1.1.0 (build/1.1.0)
 sources: unchanged
 sections: unchanged
 organizations: unchanged
-reforms: 0 added, 0 removed, 1 changed
+reforms: 0 added, 0 removed, 1 changed, 1 withdrawn
+  x one-license  "One industry, one license, one code"
+      withdrawn "2026-11-30": "Not a reform of its own: part of overall-strategy."
+      name_en: "One industry, one licence, one code" → "One industry, one license, one code"
   ~ silver-canteen
       name_en: "Silver-hair canteens" → "Canteens for the elderly"
       evidence[0].end: 171 → 159
       evidence[0].quote: "推出“银发食堂”微改革,每天为老人提供就餐服务" → "推出“银发食堂”微改革"
-metrics: 0 added, 1 removed, 0 changed
+metrics: 0 added, 1 removed, 0 changed, 0 withdrawn
   - projects-count  "Projects brought in"
-glossary: 1 added, 0 removed, 0 changed
+glossary: 1 added, 0 removed, 0 changed, 0 withdrawn
   + silver-canteen-term  "“silver-hair canteen”"
 vocabularies: unchanged
 
-total: 1 added, 1 removed, 1 changed
+total: 1 added, 1 removed, 1 changed, 1 withdrawn
 """
 
 
@@ -177,7 +192,21 @@ def test_diff_json(releases: Path) -> None:
     data = json.loads(result.stdout)
     assert data["old"] == {"release": "1.0.0", "location": "build/1.0.0"}
     assert data["new"]["release"] == "1.1.0"
-    assert data["summary"] == {"added": 1, "removed": 1, "changed": 1}
+    assert data["summary"] == {"added": 1, "removed": 1, "changed": 1, "withdrawn": 1}
+    assert data["tables"]["reforms"]["withdrawn"] == [
+        {
+            "key": "one-license",
+            "withdrawn": "2026-11-30",
+            "withdrawn_reason": "Not a reform of its own: part of overall-strategy.",
+            "changes": [
+                {
+                    "path": "name_en",
+                    "old": "One industry, one licence, one code",
+                    "new": "One industry, one license, one code",
+                }
+            ],
+        }
+    ]
     assert data["tables"]["reforms"]["changed"] == [
         {
             "key": "silver-canteen",
@@ -194,7 +223,14 @@ def test_diff_json(releases: Path) -> None:
     ]
     assert [row["id"] for row in data["tables"]["metrics"]["removed"]] == ["projects-count"]
     assert data["tables"]["glossary"]["added"][0]["term_zh"] == "银发食堂"
-    assert data["tables"]["vocabularies"] == {"added": [], "removed": [], "changed": []}
+    assert data["tables"]["vocabularies"] == {
+        "fields_added": [],
+        "fields_removed": [],
+        "added": [],
+        "removed": [],
+        "withdrawn": [],
+        "changed": [],
+    }
 
 
 def test_diff_of_a_release_with_itself(releases: Path) -> None:
@@ -229,7 +265,39 @@ def test_diff_fields_added_and_removed_between_schemas(tmp_path: Path) -> None:
         (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  things.jsonl\n")
     result = run("diff", str(tmp_path / "a"), str(tmp_path / "b"))
     assert result.exit_code == 0, result.output
-    assert "  ~ x\n      old_field: 1 → (absent)\n      new_field: (absent) → [1, 2]\n" in result.stdout
+    assert (
+        "things: 0 added, 0 removed, 1 changed, 0 withdrawn\n"
+        "  fields added: new_field\n"
+        "  fields removed: old_field\n"
+        "  ~ x\n      old_field: 1 → (absent)\n      new_field: (absent) → [1, 2]\n"
+    ) in result.stdout
+
+
+def test_diff_a_new_empty_field_is_named_once_not_for_every_row(tmp_path: Path) -> None:
+    """1.0.1 → 1.1.0: every row gains ``withdrawn: null``; only the withdrawn record is listed."""
+    rows = {
+        "a": [{"id": "x", "name_en": "X"}, {"id": "y", "name_en": "Y"}],
+        "b": [
+            {"id": "x", "withdrawn": None, "withdrawn_reason": None, "name_en": "X"},
+            {"id": "y", "withdrawn": "2026-11-30", "withdrawn_reason": "Wrong.", "name_en": "Y"},
+        ],
+    }
+    for name, table in rows.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        data = "".join(json.dumps(row) + "\n" for row in table).encode()
+        (folder / "reforms.jsonl").write_bytes(data)
+        (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  reforms.jsonl\n")
+    result = run("diff", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(
+        "reforms: 0 added, 0 removed, 0 changed, 1 withdrawn\n"
+        "  fields added: withdrawn, withdrawn_reason\n"
+        '  x y  "Y"\n'
+        '      withdrawn "2026-11-30": "Wrong."\n'
+        "\n"
+        "total: 0 added, 0 removed, 0 changed, 1 withdrawn\n"
+    )
 
 
 def test_diff_refuses_a_tampered_release(releases: Path) -> None:
@@ -304,7 +372,7 @@ def test_info_exits_1_when_a_table_cannot_be_read(releases: Path, line: bytes, m
     append_line(releases / "1.1.0" / "glossary.jsonl", line)
     result = run("info", "--version", "1.1.0")
     assert result.exit_code == 1, result.output
-    assert "Checksums: ok, 8 files match SHA256SUMS\n" in result.stdout
+    assert "Checksums: ok, 9 files (SHA256SUMS and the 8 it lists, all matching)\n" in result.stdout
     assert f"  glossary       FAILED: build/1.1.0/glossary.jsonl:3: {message}\n" in result.stdout
     assert "Coverage: unavailable: glossary cannot be read\n" in result.stdout
 
@@ -339,7 +407,7 @@ def test_ids_repeated_across_tables_are_an_error_in_info_and_diff(releases: Path
     )
     info = run("info", "--version", "1.1.0")
     assert info.exit_code == 1
-    assert f"  glossary       3\n  vocabularies   84\n  FAILED: {message}\n" in info.stdout
+    assert f"  glossary       3\n  vocabularies   85\n  FAILED: {message}\n" in info.stdout
     diff = run("diff", "1.0.0", "1.1.0")
     assert (diff.exit_code, diff.stderr) == (1, f"error: {message}\n")
 
@@ -376,3 +444,27 @@ def test_info_on_a_fifo_listed_in_sha256sums_does_not_hang(releases: Path) -> No
     assert f"  reforms        FAILED: {why}\n" in done.stdout
     assert "1 cannot be read (reforms.jsonl: it is a FIFO (named pipe), not a regular file)" in done.stdout
     assert "Traceback" not in done.stderr
+
+
+def test_info_counts_the_files_of_a_release_as_build_does(
+    tmp_path: Path,
+    make_raw: Callable[[Path], Path],
+    make_changelog: Callable[..., Path],
+    run_build: Callable[..., Result],
+) -> None:
+    """``build`` says "(26 files)"; ``info`` on that folder counts the same 26 (SHA256SUMS included)."""
+    import re
+
+    built = run_build(make_raw(tmp_path), tmp_path / "build", make_changelog(tmp_path))
+    assert built.exit_code == 0, built.output
+    written = re.search(r"^built (\S+) \(([0-9]+) files\)", built.stdout)
+    assert written is not None, built.stdout
+    release = Path(written.group(1))
+    result = run("info", "--version", str(release))
+    assert result.exit_code == 0, result.output
+    counted = re.search(
+        r"Checksums: ok, ([0-9]+) files \(SHA256SUMS and the ([0-9]+) it lists", result.stdout
+    )
+    assert counted is not None, result.stdout
+    assert int(counted.group(1)) == int(written.group(2)) == len(list(release.iterdir())) == 26
+    assert int(counted.group(2)) == 25

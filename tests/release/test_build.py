@@ -140,7 +140,7 @@ def test_rebuilding_identical_content_is_a_no_op(
     assert result.exit_code == 0, result.output
     assert (
         result.stdout == f"{release.as_posix()} is up to date (identical content): 1 sources, 7 sections, "
-        "2 organizations, 2 reforms, 2 metrics, 1 glossary, 84 vocabularies\n"
+        "2 organizations, 2 reforms, 2 metrics, 1 glossary, 85 vocabularies\n"
     )
     assert {path.name: path.stat().st_mtime_ns for path in release.iterdir()} == before
 
@@ -163,8 +163,11 @@ def test_changed_data_in_a_released_version_is_refused(
         f"error: {release.as_posix()} already exists with different content "
         "(README.md, SHA256SUMS, croissant.json, datapackage.json, explorer.html, glossary.jsonl, "
         "glossary.parquet).\n"
+        f"Whether {release.as_posix()} was published cannot be known here: "
+        f"{release.parent.as_posix()} is not in a git checkout.\n"
         "A release is never rewritten: bump the version in src/dazhou_reforms/_version.py and add a "
         "CHANGELOG.md entry for it, then build again.\n"
+        "If you are sure it was never published, delete the folder and build again.\n"
     )
     assert folder_bytes(release) == before
     assert "Traceback" not in result.output
@@ -266,14 +269,19 @@ def test_release_date_comes_from_the_changelog(tmp_path: Path, build_fixture: Ca
     )
 
 
-def test_build_without_a_changelog_entry_has_no_date(
+def test_build_without_a_changelog_is_refused(
     tmp_path: Path, make_raw: Callable[[Path], Path], run_build: Callable[..., Result]
 ) -> None:
+    """No release without its dated CHANGELOG entry (it was built undated before 1.1.0)."""
     raw = make_raw(tmp_path)
     result = run_build(raw, tmp_path / "build", tmp_path / "no-such-CHANGELOG.md")
-    assert result.exit_code == 0, result.output
-    croissant = json.loads((tmp_path / "build" / __version__ / "croissant.json").read_text(encoding="utf-8"))
-    assert "datePublished" not in croissant
+    assert result.exit_code == 1, result.output
+    assert result.stderr == (
+        f"error: cannot read {(tmp_path / 'no-such-CHANGELOG.md').as_posix()} (No such file or directory), "
+        f"where the release date of {__version__} is written. A release needs its dated CHANGELOG entry; "
+        "nothing was built\n"
+    )
+    assert not (tmp_path / "build").exists()
 
 
 def test_fixture_tree_is_small_and_stable() -> None:

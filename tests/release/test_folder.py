@@ -209,7 +209,7 @@ def test_vocabulary_entries_are_keyed_by_vocabulary_and_code(sample_release: Rel
         sample_release.table("vocabularies")
     assert (
         str(raised.value)
-        == f"{path.as_posix()}:85: duplicate vocabulary/code 'cap_major_topic/1', also on line 1"
+        == f"{path.as_posix()}:86: duplicate vocabulary/code 'cap_major_topic/1', also on line 1"
     )
 
 

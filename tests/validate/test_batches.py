@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -197,3 +198,34 @@ def test_records_read_before_a_file_fails_midway_still_count(
     monkeypatch.setattr(jsonl_fast, "open_lines", failing_after_three_lines)
     outcome = validate_paths([reforms, metrics], Options(release=RELEASE))
     assert [(p.code, p.file) for p in outcome.problems] == [("unreadable", reforms.as_posix())]
+
+
+def test_records_checked_in_batches_meet_the_glossary_whatever_the_order(tmp_path: Path) -> None:
+    """The glossary is read first and never batched: each batch of another table meets its terms."""
+    base = released("reforms")[0]
+    term = {
+        "id": "top-tens-term",
+        "term_zh": "党委",
+        "term_en": "party committee",
+        "term_en_variants": [],
+        "explanation_en": "The party committee.",
+        "withdrawn": None,
+        "withdrawn_reason": None,
+        "evidence": base["evidence"],
+    }
+    rows = [reform(base, f"r-{n:02d}") for n in range(7)]
+    rows[5]["name_en"] = "Annual commendation of advanced units"
+    glossary = write(tmp_path / "glossary.jsonl", [term])
+    reforms = write(tmp_path / "reforms.jsonl", rows)
+    for size in (2, 1000):
+        outcome = validate_paths([reforms, glossary], Options(release=RELEASE, batch_size=size))
+        assert summary(outcome) == {("term-inconsistent", reforms.as_posix(), 6, "r-05", "name_en")}
+
+
+def test_a_raw_tree_checked_in_batches_meets_its_glossary(make_tree: Callable[..., Path]) -> None:
+    raw = make_tree(RELEASE.parent / "term-inconsistent")
+    for size in (1, 1000):
+        outcome = validate_paths([raw], Options(batch_size=size))
+        assert [(p.code, p.record_id, p.path) for p in outcome.problems] == [
+            ("term-inconsistent", "one-industry-one-license-one-code", "measures_en")
+        ]

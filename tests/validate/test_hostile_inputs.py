@@ -223,6 +223,10 @@ def test_validate_check_and_build_agree_on_an_empty_tree(
 ) -> None:
     """`mkdir t/reforms`: no-records for validate (exit 2) and for check and build (exit 1)."""
     (tmp_path / "t" / "reforms").mkdir(parents=True)
+    from dazhou_reforms import __version__
+
+    # a dated entry for the version, so that build gets as far as reading the tree
+    (tmp_path / "CHANGELOG.md").write_text(f"## [{__version__}] - 2026-11-26\n", encoding="utf-8")
     report = _report(run := run_bounded(["validate", "t", "--no-release", "--format", "json"], tmp_path))
     assert run.exit_code == 2
     assert [(p["code"], p["file"]) for p in _problems(report)] == [("no-records", "t")]

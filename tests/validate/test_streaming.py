@@ -153,7 +153,7 @@ def old_render_json(outcome: Outcome) -> str:
     """The JSON report as it was made before it streamed: one json.dumps of the whole document."""
     sections = {"input": "input_errors", "parse": "parse_errors", "schema": "schema_errors"}
     sections |= {"info": "information"}  # 1.1: information (series-conflict) is listed, not counted
-    errors = [problem for problem in outcome.problems if codes.kind_of(problem.code) != "info"]
+    errors = [problem for problem in outcome.problems if codes.kind_of(problem.code) not in ("warning", "info")]
     document: dict[str, Any] = {
         "report_version": 1,
         "valid": not errors,
@@ -162,12 +162,13 @@ def old_render_json(outcome: Outcome) -> str:
             "files": outcome.files,
             "records": outcome.records,
             "valid_records": outcome.valid_records,
-            "problems": len(errors),
+            "problems": sum(codes.kind_of(problem.code) != "info" for problem in outcome.problems),
             "truncated": outcome.truncated,
         },
-        **{name: [] for name in ["input_errors", "parse_errors", "schema_errors", "check_errors"]},
+        **{name: [] for name in ["input_errors", "parse_errors", "schema_errors", "check_errors", "warnings"]},
         "information": [],
     }
+    sections["warning"] = "warnings"
     for problem in outcome.problems:
         document[sections.get(codes.kind_of(problem.code), "check_errors")].append(problem.to_dict())
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

@@ -18,6 +18,12 @@ def quote_mismatch(
     """The source text at ``span`` is not its quote (``path``: the evidence entry)."""
     found = text[span.start : span.end]
     where = text.find(span.quote)
+    if where < 0:
+        hint = "the quote does not occur in the source: copy it exactly"
+    elif report.is_toml(table, record_id):
+        hint = f"the quote occurs at start = {where}"
+    else:
+        hint = f'the quote occurs at "start": {where}, "end": {where + len(span.quote)}'
     report.add(
         table,
         record_id,
@@ -27,9 +33,7 @@ def quote_mismatch(
         value=span.quote,
         expected=shorten(span.quote),
         found=shorten(found),
-        hint=f"the quote occurs at start = {where}"
-        if where >= 0
-        else "the quote does not occur in the source: copy it exactly",
+        hint=hint,
     )
 
 

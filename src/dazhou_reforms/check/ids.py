@@ -1,4 +1,5 @@
-"""``duplicate-id``: ids are unique across all tables, and never reused.
+"""``duplicate-id``: ids are unique across all tables, and never reused; ``placeholder-id``: an id
+is not left as the placeholder ``new`` gives.
 
 Each situation a duplicate is found in has one wording, here, whichever part of the package
 finds it: two records of one table, records of two tables, a record and a released one of
@@ -14,15 +15,17 @@ from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten
 from dazhou_reforms.schema.models import Record
+from dazhou_reforms.schema.templates import PLACEHOLDER_ID
 
 
 def check_unique_ids(tables: Tables, report: Reporter) -> None:
-    """Every id once in its table and in no other table."""
+    """Every id once in its table and in no other table; no id left a placeholder (a warning)."""
     seen: dict[str, str] = {}
     for table, records in tables.items():
         if table == "vocabularies":
             continue
         ids = [record.id for record in records if isinstance(record, Record)]
+        placeholder_ids(table, ids, report)
         distinct = set(ids)
         if len(distinct) == len(ids) and seen.keys().isdisjoint(distinct):
             seen.update(dict.fromkeys(ids, table))  # the usual case, without a count an id
@@ -95,3 +98,18 @@ def repeated(found: dict[str, list[Occurrence]]) -> list[Problem]:
                 )
             )
     return problems
+
+
+def placeholder_ids(table: str, ids: list[str], report: Reporter) -> None:
+    """``placeholder-id`` (a warning): an id still the ``<kind>-<n>`` that ``new`` gives by default."""
+    for record_id in filter(PLACEHOLDER_ID.match, ids):  # the ids matched in C
+        report.add(
+            table,
+            record_id,
+            codes.PLACEHOLDER_ID,
+            f"id `{record_id}` is still the placeholder that `dazhou-reforms new` gave the record",
+            path="id",
+            value=record_id,
+            expected="an id that says what the record is (e.g. silver-hair-canteens)",
+            found=shorten(record_id),
+        )

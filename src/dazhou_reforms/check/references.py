@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from difflib import get_close_matches
 
 from dazhou_reforms.check.evidence import quote_mismatch, selector_mismatches
 from dazhou_reforms.check.figures import check_metric
@@ -13,9 +14,31 @@ from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.problem import shorten
 from dazhou_reforms.schema.models import Evidence, Metric, Model, Record, Reform, Section, Source
 
+#: A "did you mean" is looked for among at most this many ids, for at most this many problems of
+#: one check (a broken file of many bad references stays fast to report).
+NEAREST_AMONG = 20_000
+NEAREST_PROBLEMS = 200
+
 
 def _ids(records: Iterable[Model]) -> set[str]:
     return {record.id for record in records if isinstance(record, Record)}
+
+
+def nearest_id(value: str, ids: AbstractSet[str]) -> str | None:
+    """The existing id ``value`` (a mistyped reference) is closest to, if one is close enough."""
+    if len(ids) > NEAREST_AMONG or len(value) > 64:
+        return None
+    close = get_close_matches(value, ids, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def reference_hint(value: str, target: str, nearest: str | None, toml: bool) -> str:
+    """The hint of an unresolved reference, in the syntax of the record (TOML in raw/, else JSON)."""
+    if nearest is not None:
+        return f"did you mean {nearest}?"
+    if toml:
+        return f"add raw/{target}/{value}.toml or correct the id"
+    return f"correct the id, or add a record with id {value} to table `{target}`"
 
 
 def check_records(
@@ -44,11 +67,24 @@ def check_records(
     sources, sections, reforms, organizations = (
         known(table) for table in ("sources", "sections", "reforms", "organizations")
     )
+    candidates = {
+        "sources": sources,
+        "sections": sections,
+        "reforms": reforms,
+        "organizations": organizations,
+    }
+    suggested = 0
 
     def need(table: str, record_id: str, path: str, value: str, target: str) -> None:
         """A reference the sets lack: resolved elsewhere, or reported."""
+        nonlocal suggested
         if resolve is not None and resolve(target, value):
             return
+        nearest = None
+        if suggested < NEAREST_PROBLEMS:
+            suggested += 1
+            nearest = nearest_id(value, candidates[target])
+        toml = report.is_toml(table, record_id)
         report.add(
             table,
             record_id,
@@ -58,7 +94,7 @@ def check_records(
             value=value,
             expected=f"an id in table `{target}`",
             found=shorten(value),
-            hint=f"add raw/{target}/{value}.toml or correct the id",
+            hint=reference_hint(value, target, nearest, toml),
         )
 
     def mismatch(table: str, record_id: str | None, path: str, span: Evidence, text: str) -> None:

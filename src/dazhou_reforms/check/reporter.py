@@ -25,6 +25,11 @@ class Reporter:
         self.origins = origins
         self.problems: list[Problem] = []
 
+    def is_toml(self, table: str, record_id: str | None) -> bool:
+        """Whether the record was read from TOML (raw/): its hints then speak TOML, else JSON."""
+        origin = self.origins.get((table, record_id or ""))
+        return origin is not None and origin.text is not None
+
     def add(
         self,
         table: str,

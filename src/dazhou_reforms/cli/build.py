@@ -1,7 +1,13 @@
 """``dazhou-reforms build``: a thin click command over :mod:`dazhou_reforms.release.write`.
 
-Exit status: 0 built (or already built, identical); 1 problems in raw/ (all listed, nothing
-written) or a file system error; 3 the version folder exists with different content; 2 usage;
+Before anything is read, the version must have a dated CHANGELOG.md entry (``## [X.Y.Z] -
+YYYY-MM-DD``): its date is the release date. An existing ``OUT/<version>/`` with other content is a
+published release (tracked in git: never rewritten) or a draft (not tracked: ``--replace-draft``
+replaces it); see :mod:`dazhou_reforms.release.published` and docs/releasing.md.
+
+Exit status: 0 built (or already built, identical; warnings do not stop a build); 1 problems in
+raw/ (all listed, nothing written), no dated CHANGELOG entry, or a file system error; 3 the version
+folder exists with different content and is not a draft to replace; 2 usage;
 128 + the signal's number when SIGTERM or SIGHUP stops it (143 for SIGTERM): like Ctrl-C, nothing
 is left behind. Staging folders that killed builds left (``OUT/.<version>.partial-*``) are removed
 by the next build (see :mod:`dazhou_reforms.release.write`).
@@ -36,27 +42,38 @@ EXIT_CONFLICT = 3
     show_default=True,
     help="Where the release date of this version is read from (its `## [version] - date` entry).",
 )
-def build(raw_dir: Path, out_dir: Path, changelog: Path) -> None:
+@click.option(
+    "--replace-draft",
+    is_flag=True,
+    help="Replace OUT/<version>/ if it is a draft: in a git checkout and not tracked in git "
+    "(a published release, tracked, is never replaced).",
+)
+def build(raw_dir: Path, out_dir: Path, changelog: Path, replace_draft: bool) -> None:
     """Check raw/ and build the release OUT/<version>/ (Parquet, JSONL, card, datapackage, Croissant)."""
     from dazhou_reforms.release.write import Terminated, terminating_raises
 
     try:
         with terminating_raises():
-            build_release(raw_dir, out_dir, changelog)
+            build_release(raw_dir, out_dir, changelog, replace_draft)
     except Terminated as stop:
         click.echo(f"error: build {stop}; no partial release was left behind", err=True)
         raise SystemExit(128 + stop.signum) from None
 
 
-def build_release(raw_dir: Path, out_dir: Path, changelog: Path) -> None:
+def build_release(raw_dir: Path, out_dir: Path, changelog: Path, replace_draft: bool = False) -> None:
     """The command's work (signals are handled by the caller)."""
     from dazhou_reforms.check.dataset import read_and_check
     from dazhou_reforms.problems.codes import is_error
     from dazhou_reforms.problems.problem import sort_key
-    from dazhou_reforms.release.changelog import release_date_from
+    from dazhou_reforms.release.changelog import missing_entry, release_date_from
     from dazhou_reforms.release.metadata import ReleaseInfo
+    from dazhou_reforms.release.published import publication
     from dazhou_reforms.release.write import ReleaseConflict, render_release, write_release
 
+    why = missing_entry(changelog, __version__)
+    if why is not None:
+        click.echo(f"error: {why}. A release needs its dated CHANGELOG entry; nothing was built", err=True)
+        raise SystemExit(EXIT_BAD_DATA)
     dataset = read_and_check(raw_dir)
     for problem in sorted(dataset.problems, key=sort_key):  # information too: it does not stop a build
         click.echo(problem.to_text(), err=True)
@@ -67,9 +84,23 @@ def build_release(raw_dir: Path, out_dir: Path, changelog: Path) -> None:
     release = ReleaseInfo(__version__, release_date_from(changelog, __version__))
     files = render_release(dataset.tables, release)
     folder = out_dir / __version__
+    if replace_draft and folder.exists():
+        found = publication(folder)
+        if found.status != "draft":
+            refusal = (
+                "a published release is never replaced"
+                if found.status == "published"
+                else (
+                    "--replace-draft replaces only a folder git shows was never published; "
+                    "if you are sure it was not, delete it and build again"
+                )
+            )
+            click.echo(f"error: {found.explain(folder)} Refused: {refusal}.", err=True)
+            raise SystemExit(EXIT_CONFLICT)
     try:
-        outcome = write_release(files, folder)
+        outcome = write_release(files, folder, replace=replace_draft)
     except ReleaseConflict as conflict:
+        conflict.publication = publication(folder)
         click.echo(f"error: {conflict.report()}", err=True)
         raise SystemExit(EXIT_CONFLICT) from None
     except OSError as error:
@@ -78,7 +109,9 @@ def build_release(raw_dir: Path, out_dir: Path, changelog: Path) -> None:
     for stale in outcome.cleaned:
         click.echo(f"removed {stale.as_posix()}, the staging folder of an interrupted build", err=True)
     counts = ", ".join(f"{len(records)} {table}" for table, records in dataset.tables.items())
-    if outcome.status == "unchanged":
+    if outcome.status == "replaced":
+        click.echo(f"replaced the draft {folder.as_posix()} ({len(files)} files): {counts}")
+    elif outcome.status == "unchanged":
         click.echo(f"{folder.as_posix()} is up to date (identical content): {counts}")
     else:
         click.echo(f"built {folder.as_posix()} ({len(files)} files): {counts}")

@@ -1,7 +1,7 @@
 """``dazhou-reforms check``: the whole raw/ tree read and checked, as ``build`` reads it (nothing written).
 
-Exit status: 0 no problem (information, such as a ``series-conflict``, is listed but is no
-problem); 1 problems (all listed, file:line first); 2 usage.
+Exit status: 0 no problem (warnings and information, such as a ``series-conflict``, are listed but
+fail nothing); 1 problems (all listed, file:line first); 2 usage.
 """
 
 from __future__ import annotations
@@ -18,17 +18,21 @@ from dazhou_reforms.cli.options import EXIT_BAD_DATA, raw_dir_option
 def check(raw_dir: Path) -> None:
     """Check the whole raw/ tree: schema, evidence quotes, references, figures, vocabularies."""
     from dazhou_reforms.check.dataset import read_and_check
-    from dazhou_reforms.problems.codes import is_error
+    from dazhou_reforms.problems.codes import is_error, kind_of
     from dazhou_reforms.problems.problem import sort_key
 
     dataset = read_and_check(raw_dir)
     for problem in sorted(dataset.problems, key=sort_key):
         click.echo(problem.to_text(), err=True)
     errors = sum(map(is_error, dataset.problems))
-    information = len(dataset.problems) - errors
+    warnings = sum(1 for problem in dataset.problems if kind_of(problem.code) == "warning")
+    information = len(dataset.problems) - errors - warnings
     also = f" and {information} information" if information else ""
     if errors:
         click.echo(f"{errors} problem(s){also} found in {raw_dir}", err=True)
         raise SystemExit(EXIT_BAD_DATA)
     counts = ", ".join(f"{len(records)} {table}" for table, records in dataset.tables.items())
-    click.echo(f"ok: {counts}" + (f" ({information} information above)" if information else ""))
+    notes = (f"; {warnings} warning(s)" if warnings else "") + (
+        f" ({information} information above)" if information else ""
+    )
+    click.echo(f"ok: {counts}{notes}")

@@ -25,8 +25,8 @@ from pathlib import Path
 
 import click
 
-from dazhou_reforms.schema.models import ID_TABLES, TABLES
-from dazhou_reforms.schema.templates import KINDS, render_template
+from dazhou_reforms.schema.models import ID_PATTERN, ID_TABLES, TABLES
+from dazhou_reforms.schema.templates import KINDS, placeholder_id, render_template
 
 
 def check_raw_tree(raw: Path) -> None:
@@ -56,9 +56,9 @@ def used_ids(raw: Path, use_release: bool = True) -> set[str]:
 def fresh_id(kind: str, taken: set[str]) -> str:
     """``<kind>-<n>`` with the smallest n >= 1 that no record uses."""
     number = 1
-    while f"{kind}-{number}" in taken:
+    while placeholder_id(kind, number) in taken:
         number += 1
-    return f"{kind}-{number}"
+    return placeholder_id(kind, number)
 
 
 def create_exclusively(path: Path, text: str) -> None:

@@ -7,9 +7,10 @@ rendered from :data:`CODES` (:func:`markdown_table`), and a test walks the regis
 
 Codes are kebab-case and stable across versions (tools may match on them), in the manner of
 Frictionless error codes. The kind decides where a problem is listed in ``validate --format json``
-and the exit status: ``input`` problems (the input could not be read at all) exit 2, ``info``
-(information, such as two sources stating different figures of one series) exits 0 and never
-stops a build, every other kind exits 1.
+and the exit status: ``input`` problems (the input could not be read at all) exit 2; ``warning``s
+(records valid but probably not meant so) and ``info`` (information, such as two sources stating
+different figures of one series) are reported, change no exit status and never stop a build;
+every other kind exits 1.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from typing import Final, Literal
 
 from dazhou_reforms.problems.problem import Problem
 
-Kind = Literal["input", "parse", "schema", "check", "info"]
-KINDS: tuple[Kind, ...] = ("input", "parse", "schema", "check", "info")
-#: Kinds that are information, not errors: reported, never a failure (exit status 0, a build goes on).
-INFO_KINDS: tuple[Kind, ...] = ("info",)
+Kind = Literal["input", "parse", "schema", "check", "warning", "info"]
+KINDS: tuple[Kind, ...] = ("input", "parse", "schema", "check", "warning", "info")
+#: Kinds that are not errors: reported, never a failure (exit status unchanged, a build goes on).
+NOT_ERRORS: tuple[Kind, ...] = ("warning", "info")
 
 
 class DefaultHint:
@@ -262,6 +263,26 @@ PERIOD_ORDER = define("period-order", "check", "a metric's period_start is after
 VOCABULARY_DRIFT = define(
     "vocabulary-drift", "check", "the vocabulary entries do not list exactly the codes the schema allows"
 )
+TERM_INCONSISTENT = define(
+    "term-inconsistent",
+    "check",
+    "a Chinese text holds a glossary term whose paired English text uses none of the term's renderings",
+    hint="use the glossary's term_en, or add this rendering to the term's term_en_variants",
+)
+
+# Valid, but probably not meant so: reported, exit status unchanged, `build` goes on.
+WITHDRAWN_REFERENCE = define(
+    "withdrawn-reference",
+    "warning",
+    "a live record refers to a withdrawn one",
+    hint="refer to the record that replaces it (see its withdrawn_reason), or withdraw this one too",
+)
+PLACEHOLDER_ID = define(
+    "placeholder-id",
+    "warning",
+    "an id still the placeholder `dazhou-reforms new` gives (reform-1, metric-2, …)",
+    hint="give the record an id that says what it is (and rename its file to match)",
+)
 
 
 SERIES_CONFLICT = define(
@@ -273,14 +294,19 @@ SERIES_CONFLICT = define(
 
 
 def is_error(problem: Problem) -> bool:
-    """Whether a problem is an error (every kind but information)."""
-    return kind_of(problem.code) not in INFO_KINDS
+    """Whether a problem is an error (every kind but warnings and information)."""
+    return kind_of(problem.code) not in NOT_ERRORS
 
 
 def kind_of(code: str) -> Kind:
     """The kind of a code by its name; an unregistered one counts as a check (none is raised)."""
     entry = CODES.get(code)
     return entry.kind if entry else "check"
+
+
+def is_warning(code: str) -> bool:
+    """Whether a problem of ``code`` is a warning (reported; it fails nothing)."""
+    return kind_of(code) == "warning"
 
 
 def markdown_table() -> str:

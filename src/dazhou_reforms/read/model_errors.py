@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date, time
 from difflib import get_close_matches
 from functools import cache
 from typing import Any, get_args
@@ -49,7 +50,10 @@ TYPE_ERRORS = {
     "model_type",
     "int_from_float",
     "model_attributes_type",
+    "date_type",
 }
+#: pydantic's errors of a date that is not one (a date written in another form).
+DATE_ERRORS = {"date_type", "date_parsing", "date_from_datetime_parsing", "date_from_datetime_inexact"}
 
 
 def path_text(loc: tuple[int | str, ...], limit: int | None = None) -> str:
@@ -145,9 +149,36 @@ def _ascii_hint(value: object) -> str | None:
     return None
 
 
-def _hint(code: Code, error: Any, model: type[BaseModel]) -> str | None:
+def near_code(value: object, allowed: list[str]) -> str | None:
+    """The allowed code ``value`` (a code mistyped) is nearest to: the same once lowercased with ``_``
+    for ``-`` and spaces, else the closest by :func:`difflib.get_close_matches`; None if none is close."""
+    if not isinstance(value, str) or not allowed or len(value) > 64:
+        return None
+    normal = re.sub(r"[\s-]+", "_", value.strip().lower())
+    if normal in allowed:
+        return normal
+    close = get_close_matches(normal, allowed, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
+def _date_hint(name: object, toml: bool) -> str:
+    if toml:
+        return f"write a TOML date, without quotes or a time: {name} = 2026-11-30"
+    return f'write the date as text, YYYY-MM-DD: "{name}": "2026-11-30"'
+
+
+def _hint(code: Code, error: Any, model: type[BaseModel], toml: bool = True) -> str | None:
+    """The hint of one pydantic error; ``toml``: the record was written in TOML (else in JSON), and
+    the hint says what to write in that syntax."""
     loc = error["loc"]
     value = error.get("input")
+    if str(error["type"]) in DATE_ERRORS and loc:
+        return _date_hint(loc[-1], toml)
+    if code is codes.INVALID_CODE:
+        allowed = re.findall(r"'([^']*)'", str((error.get("ctx") or {}).get("expected", "")))
+        close = near_code(value, allowed)
+        if close is not None:
+            return f'did you mean "{close}"?'
     if code is codes.UNKNOWN_FIELD and loc and isinstance(loc[-1], str):
         owner = model_at(model, loc)
         if issubclass(owner, Model):
@@ -163,7 +194,9 @@ def _hint(code: Code, error: Any, model: type[BaseModel]) -> str | None:
     if code in (codes.INVALID_FORMAT, codes.INVALID_CODE) and _ascii_hint(value):
         return _ascii_hint(value)
     if code is codes.MISSING_FIELD:
-        return f"add `{loc[-1]} = ...` to the record" if loc else None
+        if not loc:
+            return None
+        return f"add `{loc[-1]} = ...` to the record" if toml else f'add `"{loc[-1]}": ...` to the record'
     return code.hint
 
 
@@ -171,6 +204,8 @@ def _shown(value: object) -> str:
     """A found value as JSON writes it (null, true), shortened."""
     if value is None or isinstance(value, bool):
         return {None: "null", True: "true", False: "false"}[value]
+    if isinstance(value, date | time):  # a TOML date, time or date-time: as TOML writes it
+        return value.isoformat()
     return shorten(value)
 
 
@@ -248,7 +283,8 @@ def schema_problems(
         path = path_text(item["loc"], MAX_SHOWN)  # as reports show it
         whole = path_text(item["loc"])  # where it is written
         value = item.get("input")
-        found = None if kind == "missing" else _shown(value)
+        # a rule of the whole record (withdrawn with its reason): the record is no useful "found"
+        found = None if kind == "missing" or not item["loc"] else _shown(value)
         message = item["msg"].removeprefix("Value error, ")
         pattern = (item.get("ctx") or {}).get("pattern")
         if kind == "string_pattern_mismatch" and pattern in _FORBIDDEN:
@@ -273,7 +309,7 @@ def schema_problems(
                 path=path or None,
                 expected=_expected(item),
                 found=found,
-                hint=_hint(code, item, model),
+                hint=_hint(code, item, model, origin.text is not None),
             )
         )
     return problems

@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,7 +51,7 @@ from dazhou_reforms.read.raw_files import (
 )
 from dazhou_reforms.read.sections import finish_sections, first_source, first_start, section_problems
 from dazhou_reforms.read.text import decode_utf8
-from dazhou_reforms.schema.models import ID_TABLES, TABLES, Model, Source
+from dazhou_reforms.schema.models import ID_PATTERN, ID_TABLES, TABLES, Model, Source
 from dazhou_reforms.schema.units import StatedQuantityError, parse_stated, standard_for
 from dazhou_reforms.schema.vocabularies import VOCABULARIES
 
@@ -219,6 +220,10 @@ class RawReader:
                 dataset.written_ends[read.record_id] = read.written_end
         elif read.record_id is not None:
             dataset.invalid_ids.setdefault(table, set()).add(read.record_id)
+        elif re.fullmatch(ID_PATTERN, path.stem):
+            # unreadable, or no id in it: the file name is its id (references to it are not also
+            # reported as missing: the one problem is the file's own, fixed in one round)
+            dataset.invalid_ids.setdefault(table, set()).add(path.stem)
 
     def table_dir(self, table: str, directory: Path, root: Path) -> int:
         """Read every ``*.toml`` entry of ``directory``; how many there are (unreadable ones too)."""

@@ -24,3 +24,22 @@ def release_date_from(path: Path, version: str) -> str | None:
     except (OSError, UnicodeDecodeError):
         return None
     return release_date(text, version)
+
+
+def missing_entry(path: Path, version: str) -> str | None:
+    """Why ``path`` gives no release date for ``version`` (a sentence for ``build``), None when it
+    does: the file cannot be read, it has no entry for the version, or the entry has no date."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        why = "not UTF-8" if isinstance(error, UnicodeDecodeError) else (error.strerror or str(error))
+        return f"cannot read {path.as_posix()} ({why}), where the release date of {version} is written"
+    if release_date(text, version) is not None:
+        return None
+    heading = re.search(rf"^## \[{re.escape(version)}\].*$", text, flags=re.MULTILINE)
+    if heading is not None:
+        return (
+            f"{path.as_posix()} has an entry for {version} without a date ({heading.group().strip()!r}); "
+            f"write it as '## [{version}] - YYYY-MM-DD'"
+        )
+    return f"{path.as_posix()} has no entry for {version}: add '## [{version}] - YYYY-MM-DD' and what changed"

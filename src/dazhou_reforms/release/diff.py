@@ -5,6 +5,11 @@ the released JSON rows, so the diff speaks the release format, whatever the mode
 releases are verified against their ``SHA256SUMS`` and must keep the release invariants (see
 :mod:`dazhou_reforms.release.folder`): a duplicated row or a row without its key is an error naming
 its file and line, never a difference or "no differences".
+
+A record withdrawn between the two releases (``withdrawn`` null or absent before, set after) is its
+own kind of change, listed with its date and reason (and any other value changed with it). A field
+a table gained (or lost) is named once for the table; a row's value of a new field is listed only
+where it is not null (a new, empty field says nothing about the record).
 """
 
 from __future__ import annotations
@@ -46,6 +51,14 @@ class Change:
 
 
 Keyed = tuple[tuple[str, dict[str, Any]], ...]
+Changed = tuple[tuple[str, tuple[Change, ...]], ...]
+#: The fields of a withdrawal (see ``schema.models.Record``).
+WITHDRAWN_FIELDS = ("withdrawn", "withdrawn_reason")
+
+
+def is_withdrawn(row: Mapping[str, Any]) -> bool:
+    """A released row of a withdrawn record (releases before 1.1.0 have no such field: none is)."""
+    return row.get("withdrawn") is not None
 
 
 @dataclass(frozen=True)
@@ -55,12 +68,37 @@ class TableDiff:
     table: str
     added: Keyed = ()
     removed: Keyed = ()
-    changed: tuple[tuple[str, tuple[Change, ...]], ...] = ()
+    changed: Changed = ()
+    #: Records withdrawn in the newer release: key, new row, the other values changed with it.
+    withdrawn: tuple[tuple[str, dict[str, Any], tuple[Change, ...]], ...] = ()
+    fields_added: tuple[str, ...] = ()
+    fields_removed: tuple[str, ...] = ()
+
+    @property
+    def unchanged(self) -> bool:
+        return not (
+            self.added
+            or self.removed
+            or self.changed
+            or self.withdrawn
+            or self.fields_added
+            or self.fields_removed
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
+            "fields_added": list(self.fields_added),
+            "fields_removed": list(self.fields_removed),
             "added": [row for _, row in self.added],
             "removed": [row for _, row in self.removed],
+            "withdrawn": [
+                {
+                    "key": key,
+                    **{name: row.get(name) for name in WITHDRAWN_FIELDS},
+                    "changes": [change.to_dict() for change in changes],
+                }
+                for key, row, changes in self.withdrawn
+            ],
             "changed": [
                 {"key": key, "changes": [change.to_dict() for change in changes]}
                 for key, changes in self.changed
@@ -79,6 +117,7 @@ class ReleaseDiff:
             "added": sum(len(t.added) for t in self.tables),
             "removed": sum(len(t.removed) for t in self.tables),
             "changed": sum(len(t.changed) for t in self.tables),
+            "withdrawn": sum(len(t.withdrawn) for t in self.tables),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -107,20 +146,43 @@ def value_changes(old: Any, new: Any, path: str = "") -> Iterator[Change]:
         yield Change(path, old, new)
 
 
+def _fields(rows: Mapping[str, dict[str, Any]]) -> dict[str, None]:
+    """The top-level fields of a table's rows, in first-seen order."""
+    found: dict[str, None] = {}
+    for row in rows.values():
+        found.update(dict.fromkeys(row))
+    return found
+
+
 def diff_rows(
     table: str, before: Mapping[str, dict[str, Any]], after: Mapping[str, dict[str, Any]]
 ) -> TableDiff:
-    """Rows added, removed and changed between two tables of rows by key, each in key order."""
+    """Rows added, removed, withdrawn and changed between two tables of rows by key, in key order,
+    and the fields the table gained or lost (when both releases have rows to tell)."""
+    old_fields, new_fields = _fields(before), _fields(after)
+    fields_added = tuple(name for name in new_fields if name not in old_fields) if before else ()
+    fields_removed = tuple(name for name in old_fields if name not in new_fields) if after else ()
     changed = []
+    withdrawn = []
     for key in sorted(before.keys() & after.keys()):
-        changes = tuple(value_changes(before[key], after[key]))
-        if changes:
+        changes = tuple(
+            change
+            for change in value_changes(before[key], after[key])
+            if not (change.old is _ABSENT and change.new is None and change.path in fields_added)
+        )
+        if is_withdrawn(after[key]) and not is_withdrawn(before[key]):
+            others = tuple(change for change in changes if change.path not in WITHDRAWN_FIELDS)
+            withdrawn.append((key, after[key], others))
+        elif changes:
             changed.append((key, changes))
     return TableDiff(
         table=table,
         added=tuple((key, after[key]) for key in sorted(after.keys() - before.keys())),
         removed=tuple((key, before[key]) for key in sorted(before.keys() - after.keys())),
         changed=tuple(changed),
+        withdrawn=tuple(withdrawn),
+        fields_added=fields_added,
+        fields_removed=fields_removed,
     )
 
 
@@ -164,25 +226,44 @@ def _label(row: Mapping[str, Any]) -> str:
 
 
 def diff_text(diff: ReleaseDiff) -> str:
-    """The text report: per table, ``+`` added, ``-`` removed, ``~`` changed with ``path: old → new``."""
+    """The text report: per table, the fields it gained or lost, ``+`` added, ``-`` removed, ``x``
+    withdrawn (date and reason), ``~`` changed with ``path: old → new``."""
     lines = [f"diff {diff.old.name} ({diff.old.location}) → {diff.new.name} ({diff.new.location})", ""]
     for table in diff.tables:
-        if not (table.added or table.removed or table.changed):
+        if table.unchanged:
             lines.append(f"{table.table}: unchanged")
             continue
-        summary = f"{len(table.added)} added, {len(table.removed)} removed, {len(table.changed)} changed"
-        lines.append(f"{table.table}: {summary}")
+        lines.append(f"{table.table}: {_counts_text(_table_counts(table))}")
+        if table.fields_added:
+            lines.append(f"  fields added: {', '.join(map(shown_key, table.fields_added))}")
+        if table.fields_removed:
+            lines.append(f"  fields removed: {', '.join(map(shown_key, table.fields_removed))}")
         lines += [f"  + {shown_key(key)}{_label(row)}" for key, row in table.added]
         lines += [f"  - {shown_key(key)}{_label(row)}" for key, row in table.removed]
+        for key, row, changes in table.withdrawn:
+            lines.append(f"  x {shown_key(key)}{_label(row)}")
+            lines.append(f"      withdrawn {show(row.get('withdrawn'))}: {show(row.get('withdrawn_reason'))}")
+            lines += [f"      {change.path}: {show(change.old)} → {show(change.new)}" for change in changes]
         for key, changes in table.changed:
             lines.append(f"  ~ {shown_key(key)}")
             lines += [f"      {change.path}: {show(change.old)} → {show(change.new)}" for change in changes]
     counts = diff.counts()
     lines.append("")
-    if any(counts.values()):
-        lines.append(
-            f"total: {counts['added']} added, {counts['removed']} removed, {counts['changed']} changed"
-        )
+    if any(counts.values()) or not all(table.unchanged for table in diff.tables):
+        lines.append(f"total: {_counts_text(counts)}")
     else:
         lines.append("no differences")
     return "\n".join(lines) + "\n"
+
+
+def _table_counts(table: TableDiff) -> dict[str, int]:
+    return {
+        "added": len(table.added),
+        "removed": len(table.removed),
+        "changed": len(table.changed),
+        "withdrawn": len(table.withdrawn),
+    }
+
+
+def _counts_text(counts: Mapping[str, int]) -> str:
+    return ", ".join(f"{counts[kind]} {kind}" for kind in ("added", "removed", "changed", "withdrawn"))

@@ -127,7 +127,9 @@ class ChecksumStatus:
 
     def summary(self) -> str:
         if self.ok:
-            return f"ok, {len(self.verified)} files match {SUMS_NAME}"
+            # the files of the folder, as `build` counts them: SHA256SUMS and every file it lists
+            listed = len(self.verified)
+            return f"ok, {listed + 1} files ({SUMS_NAME} and the {listed} it lists, all matching)"
         parts = []
         for label, names in (
             ("do not match", self.mismatched),

@@ -5,7 +5,9 @@ dict-order or float-format drift; Parquet bytes also depend on the pyarrow versi
 :mod:`dazhou_reforms.release.tables`). :func:`write_release` writes the files into a staging
 folder beside the target (``.<version>.partial-<8 random characters>``) and renames it into place,
 so an interrupted build leaves no partial release. A release is immutable: building the same
-content again is a no-op, and building different content into an existing version folder is refused.
+content again is a no-op, and building different content into an existing version folder is refused,
+unless the caller found it a draft (never published: see :mod:`dazhou_reforms.release.published`)
+and asked to replace it (``replace=True``): the new folder is staged in full, then swapped in.
 
 Interrupted builds: SIGINT, SIGTERM and SIGHUP during :func:`write_release` raise (``KeyboardInterrupt``,
 :class:`Terminated`) and the staging folder is removed on the way out. Only SIGKILL (or a power
@@ -41,6 +43,7 @@ from pydantic import BaseModel
 from dazhou_reforms.release.folder import SUMS_NAME
 from dazhou_reforms.release.json_schema import render_json, table_json_schema
 from dazhou_reforms.release.metadata import ReleaseInfo
+from dazhou_reforms.release.published import Publication
 
 #: A staging folder of :func:`write_release` (``tempfile.mkdtemp`` adds 8 of ``[a-z0-9_]``).
 STAGING_NAME = re.compile(r"^\.[0-9]+\.[0-9]+\.[0-9]+\.partial-[a-z0-9_]{8}$")
@@ -90,19 +93,37 @@ def terminating_raises() -> Iterator[None]:
 class ReleaseConflict(Exception):
     """The version folder exists and holds different content."""
 
-    def __init__(self, folder: Path, differing: list[str], hint: str | None = None) -> None:
+    def __init__(
+        self,
+        folder: Path,
+        differing: list[str],
+        hint: str | None = None,
+        publication: Publication | None = None,
+    ) -> None:
         self.folder = folder
         self.differing = differing
         self.hint = hint
+        self.publication = publication
         super().__init__(self.report())
 
     def report(self) -> str:
         shown = ", ".join(self.differing[:12]) + (", …" if len(self.differing) > 12 else "")
-        lines = [
-            f"{self.folder.as_posix()} already exists with different content ({shown}).",
-            "A release is never rewritten: bump the version in src/dazhou_reforms/_version.py and add a "
-            "CHANGELOG.md entry for it, then build again.",
-        ]
+        lines = [f"{self.folder.as_posix()} already exists with different content ({shown})."]
+        status = self.publication.status if self.publication else None
+        if self.publication is not None:
+            lines.append(self.publication.explain(self.folder))
+        if status == "draft":
+            lines.append(
+                "Replace the draft with `dazhou-reforms build --replace-draft`; or, to keep it, bump the "
+                "version in src/dazhou_reforms/_version.py and add a CHANGELOG.md entry for it."
+            )
+        else:
+            lines.append(
+                "A release is never rewritten: bump the version in src/dazhou_reforms/_version.py and add "
+                "a CHANGELOG.md entry for it, then build again."
+            )
+        if status == "unknown":
+            lines.append("If you are sure it was never published, delete the folder and build again.")
         if self.hint:
             lines.append(self.hint)
         return "\n".join(lines)
@@ -111,7 +132,7 @@ class ReleaseConflict(Exception):
 @dataclass(frozen=True)
 class Outcome:
     folder: Path
-    status: Literal["written", "unchanged"]
+    status: Literal["written", "unchanged", "replaced"]
     files: Mapping[str, bytes]
     #: Staging folders of interrupted builds removed before this one.
     cleaned: tuple[Path, ...] = ()
@@ -208,17 +229,24 @@ def parquet_writer_hint(folder: Path, differing: list[str]) -> str | None:
     return None
 
 
-def write_release(files: Mapping[str, bytes], folder: Path) -> Outcome:
+def write_release(files: Mapping[str, bytes], folder: Path, replace: bool = False) -> Outcome:
     """Write ``files`` as ``folder`` atomically; a no-op when ``folder`` already holds exactly them.
 
     Stale staging folders of interrupted builds beside ``folder`` are removed first (see the module
     docstring). Raises :class:`ReleaseConflict` when ``folder`` exists with other content (nothing is
-    written), :class:`Terminated` on SIGTERM or SIGHUP (the staging folder removed).
+    written), :class:`Terminated` on SIGTERM or SIGHUP (the staging folder removed). With
+    ``replace`` (the caller established that ``folder`` is a draft), a differing ``folder`` is
+    replaced instead: see :func:`replace_folder`.
     """
     with terminating_raises():
         cleaned = tuple(remove_stale_staging(folder.parent))
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()  # an empty folder is no release: build into its place
+        if folder.exists() and replace and folder.is_dir() and not folder.is_symlink():
+            if not differing_files(folder, files):
+                return Outcome(folder, "unchanged", files, cleaned)
+            replace_folder(files, folder)
+            return Outcome(folder, "replaced", files, cleaned)
         if folder.exists():
             return _same_or_conflict(folder, files, cleaned)
         folder.parent.mkdir(parents=True, exist_ok=True)
@@ -233,6 +261,27 @@ def write_release(files: Mapping[str, bytes], folder: Path) -> Outcome:
                     return _same_or_conflict(folder, files, cleaned)
                 raise
         return Outcome(folder, "written", files, cleaned)
+
+
+def replace_folder(files: Mapping[str, bytes], folder: Path) -> None:
+    """Replace the folder ``folder`` by one of ``files``: the new one is written in full in a staging
+    folder, the old one renamed aside (to a staging name, so that an interrupted replacement leaves
+    nothing the next build does not remove), the new one renamed into place, the old one removed.
+    At every moment ``folder`` is either the whole old release or the whole new one (or, if the
+    process dies between the two renames, absent: the next build writes it)."""
+    with staging_folder(folder) as staging:
+        for name, data in files.items():
+            (staging / name).write_bytes(data)
+        os.chmod(staging, 0o755)
+        aside = Path(tempfile.mkdtemp(prefix=f".{folder.name}.partial-", dir=folder.parent))
+        os.rmdir(aside)  # its name only: a fresh name of ours that no build holds a lock on
+        os.rename(folder, aside)
+        try:
+            os.rename(staging, folder)
+        except BaseException:
+            os.rename(aside, folder)  # put the old one back
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
 
 
 @contextlib.contextmanager

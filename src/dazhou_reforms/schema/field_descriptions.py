@@ -125,6 +125,9 @@ DESCRIPTIONS: dict[str, dict[str, str]] = {
     "GlossaryTerm": {
         "term_zh": "The coined term or slogan, in Chinese.",
         "term_en": "English rendering of the term.",
+        "term_en_variants": "Other English renderings of the term that records may use where their "
+        "Chinese text holds it (the check `term-inconsistent` accepts `term_en` or one of these); "
+        "empty for most terms.",
         "explanation_en": "What the term means in the article, in English.",
     },
     "VocabularyEntry": {

@@ -318,6 +318,9 @@ class GlossaryTerm(Record):
     table: ClassVar[str] = "glossary"
     term_zh: Text
     term_en: Text
+    #: Other English renderings of the term that records may use (the check ``term-inconsistent``
+    #: accepts ``term_en`` or any of these where a record's Chinese text holds ``term_zh``).
+    term_en_variants: Items[Text] = ()
     explanation_en: Text
     evidence: EvidenceList
 

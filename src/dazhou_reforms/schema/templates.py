@@ -8,6 +8,7 @@ evidence entry names its ``source_id``.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from types import UnionType
@@ -21,6 +22,16 @@ from dazhou_reforms.schema.vocabularies import VOCABULARIES
 
 #: Record kinds `new` makes, and their tables.
 KINDS = {"reform": "reforms", "metric": "metrics", "organization": "organizations"}
+#: The id ``new`` gives a record when none is asked for: ``<kind>-<n>`` (reform-1). A record that
+#: still has it was not given a real id (``check`` warns: ``placeholder-id``).
+PLACEHOLDER_ID = re.compile(rf"^(?:{'|'.join(KINDS)})-[0-9]+$")
+
+
+def placeholder_id(kind: str, number: int) -> str:
+    """The placeholder id ``number`` of ``kind`` (see :data:`PLACEHOLDER_ID`)."""
+    return f"{kind}-{number}"
+
+
 #: Fields the reader fills in (read.toml_tree): never written by hand.
 DERIVED = {"metrics": {"value_standard", "unit_standard"}}
 #: Fields a new record never has: a record is withdrawn later, by hand (raw/README.md).

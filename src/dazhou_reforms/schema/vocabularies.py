@@ -59,6 +59,7 @@ Unit = Literal[
     "working_day",
     "year",
     "rank",
+    "unstated",
 ]
 
 Qualifier = Literal["exact", "at_least", "more_than", "approximately", "order_of_magnitude"]

@@ -37,6 +37,8 @@ class Context:
     label: str = ""
     ids: dict[str, set[str]] = field(default_factory=dict)
     sources: list[Source] = field(default_factory=list)
+    #: Ids of the withdrawn records among ``ids``, by table.
+    withdrawn: dict[str, set[str]] = field(default_factory=dict)
 
     def texts(self) -> dict[str, str]:
         return {source.id: source.text for source in self.sources}
@@ -47,6 +49,8 @@ class Context:
             record_id = getattr(record, "id", None)
             if isinstance(record_id, str):
                 ids.add(record_id)
+                if getattr(record, "withdrawn", None) is not None:
+                    self.withdrawn.setdefault(table, set()).add(record_id)
             if isinstance(record, Source):
                 self.sources = [s for s in self.sources if s.id != record.id] + [record]
 
@@ -111,6 +115,8 @@ def read_table(release: Release, table: str, context: Context, verify: bool) -> 
         if not isinstance(record, dict) or not isinstance(record.get("id"), str):
             raise ValueError(f"line {number} is not a record with an id")
         ids.add(record["id"])
+        if record.get("withdrawn") is not None:
+            context.withdrawn.setdefault(table, set()).add(record["id"])
 
 
 def release_folder(folder: Path) -> tuple[Context, list[Problem]]:

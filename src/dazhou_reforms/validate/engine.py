@@ -33,13 +33,13 @@ from pathlib import Path
 
 from dazhou_reforms.check.ids import Occurrence, repeated
 from dazhou_reforms.problems import codes
-from dazhou_reforms.problems.codes import INFO_KINDS, KINDS, is_error, kind_of
+from dazhou_reforms.problems.codes import KINDS, NOT_ERRORS, is_error, kind_of
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten
 from dazhou_reforms.read.files import open_regular
 from dazhou_reforms.read.json_file import StopFile
 from dazhou_reforms.read.jsonl_lines import MAX_RECORD_SIZE, estimate_lines
-from dazhou_reforms.schema.models import TABLES
+from dazhou_reforms.schema.models import TABLES, Model
 from dazhou_reforms.validate.context import Context, release_folder, shipped_release, source_files
 from dazhou_reforms.validate.external_sort import ExternalSort, SortError
 from dazhou_reforms.validate.inputs import Inputs, RawTree, RecordFile, find_inputs, tree_display
@@ -48,6 +48,9 @@ from dazhou_reforms.validate.problem_store import ProblemStore
 
 #: Default of --max-errors: enough to see every problem of a real file, bounded for a broken one.
 MAX_ERRORS = 1000
+#: Tables read before the others, in this order: every batch of another table is checked against
+#: them (the source texts its quotes must be in, the glossary its translations must follow).
+READ_FIRST = {"sources": 0, "glossary": 1}
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ class Findings:
     def exit_code(self) -> int:
         if self.store.has("input"):
             return 2
-        return 1 if any(self.store.has(kind) for kind in KINDS if kind not in INFO_KINDS) else 0
+        return 1 if any(self.store.has(kind) for kind in KINDS if kind not in NOT_ERRORS) else 0
 
     def sorted_problems(self) -> Iterable[Problem]:
         return self.store
@@ -319,7 +322,7 @@ class _Run:
         for table, ids in dataset.invalid_ids.items():
             for record_id in ids:
                 pool.add_invalid(table, record_id)
-        for table, records in dataset.tables.items():
+        for table, records in _first_read_first(dataset.tables):
             for record in records:
                 place = dataset.origins.get((table, str(getattr(record, "id", ""))))
                 pool.add(table, record, place or Origin(tree.root.name))
@@ -342,7 +345,7 @@ class _Run:
             for record_id in ids:
                 self.pool.add_invalid(table, record_id)
         self._places(dataset.origins)
-        for table, records in dataset.tables.items():
+        for table, records in _first_read_first(dataset.tables):
             for record in records:
                 origin = dataset.origins[(table, getattr(record, "id", ""))]
                 self.outcome.valid_records += 1
@@ -428,6 +431,11 @@ class _Occurrences(list[Occurrence]):
         return self.total
 
 
+def _first_read_first(tables: Mapping[str, list[Model]]) -> list[tuple[str, list[Model]]]:
+    """The tables of a raw/ tree or TOML files, those of :data:`READ_FIRST` first."""
+    return sorted(tables.items(), key=lambda item: READ_FIRST.get(item[0], len(READ_FIRST)))
+
+
 def _estimated_records(file: RecordFile) -> int:
     """About how many records a JSON Lines file holds (0 for JSON, or when it cannot be read)."""
     if file.format != "jsonl":
@@ -478,20 +486,21 @@ def _run(paths: Sequence[Path], options: Options, sink: _Sink, outcome: Findings
 
 
 def _read_all(inputs: Inputs, run: _Run) -> None:
-    """Every input in its turn (sources first, then trees, TOML and the other tables' files), then
-    the collection checks."""
+    """Every input in its turn (sources and glossary first, then trees, TOML and the other tables'
+    files), then the collection checks."""
     order = {table: index for index, table in enumerate(TABLES)}
     json_files = sorted(
-        (f for f in inputs.files if f.format != "toml"), key=lambda f: (f.table != "sources", order[f.table])
+        (f for f in inputs.files if f.format != "toml"),
+        key=lambda f: (READ_FIRST.get(f.table, len(READ_FIRST)), order[f.table]),
     )
     run.pool.expect(sum(map(_estimated_records, json_files)))
-    for file in [f for f in json_files if f.table == "sources"]:
+    for file in [f for f in json_files if f.table in READ_FIRST]:
         _guarded(run, file.display, run.json_file, file)
     for tree in inputs.trees:
         _guarded(run, tree.root.as_posix(), run.tree, tree)
     toml = [f for f in inputs.files if f.format == "toml"]
     if toml:
         _guarded(run, toml[0].display, run.toml_files, sorted(toml, key=lambda f: order[f.table]))
-    for file in [f for f in json_files if f.table != "sources"]:
+    for file in [f for f in json_files if f.table not in READ_FIRST]:
         _guarded(run, file.display, run.json_file, file)
     _guarded(run, "collection checks", run.finish)

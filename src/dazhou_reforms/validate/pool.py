@@ -43,8 +43,9 @@ BATCH_SIZE = 1000
 #: record) stays in a core's cache between being read and being checked (batches of 1000 made the
 #: whole run ~6% slower; below ~100 the work a batch starts to show).
 STREAM_BATCH_SIZE = 256
-#: Tables never checked in batches: every check needs all of them (texts, vocabulary drift).
-WHOLE_TABLES = ("sources", "vocabularies")
+#: Tables never checked in batches: every check needs all of them (texts, vocabulary drift, the
+#: glossary each batch's translations are checked against: terms read so far).
+WHOLE_TABLES = ("sources", "vocabularies", "glossary")
 #: References from a table to itself: these may point forward, past the current batch.
 SELF_REFERENCES = {"reforms": "parent_id"}
 
@@ -248,7 +249,13 @@ class RecordPool:
         pending: set[str] = set()
         tables: dict[str, list[Model]] = {"sources": self.sources(), table: batch}
         problems = check_dataset(
-            tables, Places({table: places}), None, self.known(table), self.resolver(table, pending)
+            tables,
+            Places({table: places}),
+            None,
+            self.known(table),
+            self.resolver(table, pending),
+            self.context.withdrawn,
+            self.kept["glossary"],
         )
         if problems:
             files = {origin.file for origin in places.values()}
@@ -314,7 +321,9 @@ class RecordPool:
         tables = {table: list(records) for table, records in self.kept.items()}
         tables["sources"] = self.sources()
         known, resolve = self.known(), self.resolver()
-        problems = check_dataset(tables, Places(self.places), self.vocabulary_files, known, resolve)
+        problems = check_dataset(
+            tables, Places(self.places), self.vocabulary_files, known, resolve, self.context.withdrawn
+        )
         self.report([p for p in problems if (p.file is not None and self.wanted(p)) or self.about_input(p)])
         for table in ID_TABLES:
             self._against_others(table, self.kept[table], self.places[table])

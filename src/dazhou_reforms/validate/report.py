@@ -19,7 +19,7 @@ from json.encoder import encode_basestring
 from operator import attrgetter
 from typing import Any, Protocol
 
-from dazhou_reforms.problems.codes import INFO_KINDS, KINDS, kind_of
+from dazhou_reforms.problems.codes import KINDS, NOT_ERRORS, kind_of
 from dazhou_reforms.problems.problem import Problem
 
 Style = Callable[..., str]
@@ -32,6 +32,7 @@ SECTIONS = {
     "schema": "schema_errors",
     "check": "check_errors",
     "info": "information",
+    "warning": "warnings",
 }
 JSON_REPORT_VERSION = 1
 
@@ -59,12 +60,13 @@ def _plain(text: str, **_: Any) -> str:
 def summary(found: Found, counts: dict[str, int]) -> str:
     """The last line of a report; ``counts``: problems by kind, in the order the report gave them."""
     read = f"{found.records:,} record(s) in {found.files:,} file(s)"
-    information = sum(count for kind, count in counts.items() if kind in INFO_KINDS)
+    information = sum(count for kind, count in counts.items() if kind == "info")
     also = f" ({information:,} information)" if information else ""
     total = sum(counts.values()) - information
-    if not total:
-        return f"ok: {read}, all valid{also}"
-    kinds = ", ".join(f"{count} {kind}" for kind, count in counts.items() if kind not in INFO_KINDS)
+    warnings = counts.get("warning", 0)
+    if total == warnings:
+        return f"ok: {read}, all valid{also}" + (f"; {warnings:,} warning(s)" if warnings else "")
+    kinds = ", ".join(f"{count} {kind}" for kind, count in counts.items() if kind != "info")
     more = " (stopped at --max-errors; there may be more)" if found.truncated else ""
     return f"{total:,} problem(s) ({kinds}) in {read}{also}{more}"
 
@@ -78,7 +80,7 @@ def text_block(problem: Problem, style: Style = _plain) -> str:
     """``file:line:col: code: message`` and indented details, with a newline."""
     lines = problem.to_text().split("\n")
     location, _, rest = lines[0].partition(f": {problem.code}: ")
-    colour = "yellow" if kind_of(problem.code) in INFO_KINDS else "red"
+    colour = "yellow" if kind_of(problem.code) in NOT_ERRORS else "red"
     head = f"{style(location, bold=True)}: {style(problem.code, fg=colour, bold=True)}: {rest}"
     details = [style(line, fg="cyan") if line.lstrip().startswith("hint:") else line for line in lines[1:]]
     return "\n".join([head, *details]) + "\n"
@@ -126,10 +128,11 @@ def write_json(found: Found, write: Write) -> None:
     Exactly ``json.dumps(document, ensure_ascii=False, indent=2)`` of the whole document, written a
     problem at a time: the problems are counted first (the summary leads), then written.
     """
-    total = sum(sum(1 for _ in found.section(kind)) for kind in KINDS if kind not in INFO_KINDS)
+    total = sum(sum(1 for _ in found.section(kind)) for kind in KINDS if kind != "info")
+    warnings = sum(1 for _ in found.section("warning"))
     head = {
         "report_version": JSON_REPORT_VERSION,
-        "valid": total == 0,
+        "valid": total == warnings,
         "exit_code": found.exit_code,
         "summary": {
             "files": found.files,
@@ -166,7 +169,7 @@ def _escape_property(text: str) -> str:
 
 def github_line(problem: Problem) -> str:
     """``::error file=…,line=…,col=…,title=…::message`` (details on further lines of the message);
-    ``::notice`` for information."""
+    ``::warning`` for a warning, ``::notice`` for information."""
     problem = problem.shown()
     properties = []
     if problem.file:
@@ -186,7 +189,7 @@ def github_line(problem: Problem) -> str:
     for label, value in (("expected", problem.expected), ("found", problem.found), ("hint", problem.hint)):
         if value is not None:
             message += f"\n{label}: {value}"
-    level = "notice" if kind_of(problem.code) in INFO_KINDS else "error"
+    level = {"warning": "warning", "info": "notice"}.get(kind_of(problem.code), "error")
     return f"::{level} {','.join(properties)}::{_escape_data(message)}"
 
 
