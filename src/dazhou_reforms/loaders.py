@@ -182,21 +182,24 @@ def _converter(annotation: Any) -> Converter | None:
 
 @cache
 def _plan(model: type[Any]) -> tuple[tuple[str, Converter | None, bool], ...]:
-    """(field, converter, whether a row may lack it) of every field: a field whose default is None
-    may be missing from a row of an older release, written before the field was added (the
-    evidence selectors of 1.1.0 in a 1.0.x release); it reads as None."""
+    """(field, converter, whether a row may lack it) of every field: a field with a default may be
+    missing from a row of an older release, written before the field was added (``withdrawn`` or
+    the evidence selectors of 1.1.0 in a 1.0.x release); it takes its default."""
     return tuple(
-        (name, _converter(field.annotation), not field.is_required() and field.default is None)
+        (name, _converter(field.annotation), not field.is_required())
         for name, field in model.model_fields.items()
     )
 
 
 def construct(model: type[B], row: dict[str, Any]) -> B:
-    """A record from a released (already validated, checksum-verified) JSON row, without validation."""
+    """A record from a released (already validated, checksum-verified) JSON row, without validation.
+    A field the row lacks takes its default (``model_construct`` fills it in); a required one is a
+    ``KeyError``."""
     values = {
-        name: value if convert is None or (optional and value is None) else convert(value)
+        name: value if convert is None or value is None else convert(value)
         for name, convert, optional in _plan(model)
-        for value in (row.get(name) if optional else row[name],)
+        if not optional or name in row
+        for value in (row[name],)
     }
     return model.model_construct(**values)
 

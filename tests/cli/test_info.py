@@ -452,7 +452,7 @@ def test_info_counts_the_files_of_a_release_as_build_does(
     make_changelog: Callable[..., Path],
     run_build: Callable[..., Result],
 ) -> None:
-    """``build`` says "(26 files)"; ``info`` on that folder counts the same 26 (SHA256SUMS included)."""
+    """``build`` says "(27 files)"; ``info`` on that folder counts the same 27 (SHA256SUMS included)."""
     import re
 
     built = run_build(make_raw(tmp_path), tmp_path / "build", make_changelog(tmp_path))
@@ -466,5 +466,5 @@ def test_info_counts_the_files_of_a_release_as_build_does(
         r"Checksums: ok, ([0-9]+) files \(SHA256SUMS and the ([0-9]+) it lists", result.stdout
     )
     assert counted is not None, result.stdout
-    assert int(counted.group(1)) == int(written.group(2)) == len(list(release.iterdir())) == 26
-    assert int(counted.group(2)) == 25
+    assert int(counted.group(1)) == int(written.group(2)) == len(list(release.iterdir())) == 27
+    assert int(counted.group(2)) == 26

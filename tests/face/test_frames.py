@@ -89,7 +89,8 @@ def test_the_metrics_frame_exactly() -> None:
     row = frame.set_index("id").loc["investment-chain-leader-projects-count"]
     assert str(row["period_start"]) == "2021" and pd.isna(row["period_end"])
     assert list(frame["unit"].cat.categories) == [
-        "CNY", "count", "mu", "hectare", "kWh", "tonne", "cubic_metre", "working_day", "year", "rank"
+        "CNY", "count", "mu", "hectare", "kWh", "tonne", "cubic_metre", "working_day", "year", "rank",
+        "unstated",
     ]  # fmt: skip
     evidence = frame["evidence"].iloc[0]
     assert isinstance(evidence, list) and isinstance(evidence[0], dict)

@@ -127,7 +127,7 @@ def test_replace_draft_replaces_a_draft_with_the_new_build(
     change_data(checkout)
     result = build(checkout, run_build, "--replace-draft")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"replaced the draft {folder.as_posix()} (26 files): ")
+    assert result.stdout.startswith(f"replaced the draft {folder.as_posix()} (27 files): ")
     # the draft now holds exactly what a fresh build of the changed data gives
     fresh = tmp_path_factory.mktemp("fresh")
     shutil.copytree(checkout / "raw", fresh / "raw")
@@ -145,7 +145,7 @@ def test_replace_draft_without_a_release_folder_just_builds(
 ) -> None:
     result = build(checkout, run_build, "--replace-draft")
     assert result.exit_code == 0, result.output
-    assert result.stdout.startswith(f"built {(checkout / 'build' / __version__).as_posix()} (26 files)")
+    assert result.stdout.startswith(f"built {(checkout / 'build' / __version__).as_posix()} (27 files)")
 
 
 def test_a_tracked_release_is_published_and_never_replaced(

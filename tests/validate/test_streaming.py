@@ -153,7 +153,9 @@ def old_render_json(outcome: Outcome) -> str:
     """The JSON report as it was made before it streamed: one json.dumps of the whole document."""
     sections = {"input": "input_errors", "parse": "parse_errors", "schema": "schema_errors"}
     sections |= {"info": "information"}  # 1.1: information (series-conflict) is listed, not counted
-    errors = [problem for problem in outcome.problems if codes.kind_of(problem.code) not in ("warning", "info")]
+    errors = [
+        problem for problem in outcome.problems if codes.kind_of(problem.code) not in ("warning", "info")
+    ]
     document: dict[str, Any] = {
         "report_version": 1,
         "valid": not errors,
@@ -165,7 +167,9 @@ def old_render_json(outcome: Outcome) -> str:
             "problems": sum(codes.kind_of(problem.code) != "info" for problem in outcome.problems),
             "truncated": outcome.truncated,
         },
-        **{name: [] for name in ["input_errors", "parse_errors", "schema_errors", "check_errors", "warnings"]},
+        **{
+            name: [] for name in ["input_errors", "parse_errors", "schema_errors", "check_errors", "warnings"]
+        },
         "information": [],
     }
     sections["warning"] = "warnings"

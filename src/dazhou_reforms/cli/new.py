@@ -25,7 +25,7 @@ from pathlib import Path
 
 import click
 
-from dazhou_reforms.schema.models import ID_PATTERN, ID_TABLES, TABLES
+from dazhou_reforms.schema.models import ID_TABLES, TABLES
 from dazhou_reforms.schema.templates import KINDS, placeholder_id, render_template
 
 
