@@ -85,7 +85,7 @@ Records:
   sources        1
   sections       5
   organizations  1
-  reforms        3
+  reforms        3 (1 withdrawn)
   metrics        1
   glossary       2
   vocabularies   84

@@ -65,7 +65,9 @@ def info_text(releases: Sequence[Release], release: Release) -> tuple[str, bool]
     for table in tables:
         try:
             read[table] = release.table(table, verify=False)
-            count = str(len(read[table].rows))
+            rows = read[table].rows.values()
+            withdrawn = sum(1 for row in rows if row.get("withdrawn") is not None)
+            count = str(len(rows)) + (f" ({withdrawn} withdrawn)" if withdrawn else "")
         except ReleaseError as error:
             count = f"FAILED: {error}"
             ok = False
