@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -213,3 +214,30 @@ def test_without_git_what_cannot_be_known_is_said(
     result = build(checkout, run_build, "--replace-draft")
     assert result.exit_code == 3
     assert "cannot be known here: git is not installed (or not on PATH)" in result.stderr
+
+
+def test_a_replacement_that_fails_leaves_the_old_draft_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new folder cannot be renamed into place: the old draft is put back, nothing else is left."""
+    import os
+
+    from dazhou_reforms.release import write
+
+    folder = tmp_path / "build" / "9.9.9"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_bytes(b"old")
+    real_rename = os.rename
+    calls: list[str] = []
+
+    def rename(source: Any, target: Any) -> None:
+        calls.append(Path(target).name)
+        if Path(target) == folder and len(calls) == 2:
+            raise OSError("no room")
+        real_rename(source, target)
+
+    monkeypatch.setattr(write.os, "rename", rename)
+    with pytest.raises(OSError, match="no room"):
+        write.write_release({"a.txt": b"new"}, folder, replace=True)
+    assert folder_state(folder) == {"a.txt": b"old"}
+    assert sorted(path.name for path in folder.parent.iterdir()) == ["9.9.9"]
