@@ -241,3 +241,19 @@ def test_a_replacement_that_fails_leaves_the_old_draft_whole(
         write.write_release({"a.txt": b"new"}, folder, replace=True)
     assert folder_state(folder) == {"a.txt": b"old"}
     assert sorted(path.name for path in folder.parent.iterdir()) == ["9.9.9"]
+
+
+def test_info_marks_a_draft(
+    checkout: Path, run_build: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from dazhou_reforms.cli.info import info
+
+    assert build(checkout, run_build).exit_code == 0
+    monkeypatch.chdir(checkout)
+    listed = CliRunner().invoke(info, [])
+    assert f"  {__version__}  build/{__version__} (draft: not tracked in git)\n" in listed.stdout
+    git(checkout, "add", "build")
+    listed = CliRunner().invoke(info, [])
+    assert f"  {__version__}  build/{__version__}\n" in listed.stdout
