@@ -257,3 +257,21 @@ def test_info_marks_a_draft(
     git(checkout, "add", "build")
     listed = CliRunner().invoke(info, [])
     assert f"  {__version__}  build/{__version__}\n" in listed.stdout
+
+
+def test_when_git_cannot_read_the_checkout_its_message_is_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not "not in a checkout" when git says something else (a repository owned by another user)."""
+    programs = tmp_path / "bin"
+    programs.mkdir()
+    fake = programs / "git"
+    fake.write_text("#!/bin/sh\necho 'fatal: detected dubious ownership in repository' >&2\nexit 128\n")
+    fake.chmod(0o755)
+    (tmp_path / "build" / "1.0.0").mkdir(parents=True)
+    monkeypatch.setenv("PATH", str(programs))
+    assert publication(tmp_path / "build" / "1.0.0") == Publication(
+        "unknown",
+        f"git cannot read the checkout of {(tmp_path / 'build').as_posix()} "
+        "(fatal: detected dubious ownership in repository)",
+    )
