@@ -85,7 +85,7 @@ Records:
   sources        1
   sections       5
   organizations  1
-  reforms        3
+  reforms        3 (1 withdrawn)
   metrics        1
   glossary       2
   vocabularies   85
@@ -468,3 +468,35 @@ def test_info_counts_the_files_of_a_release_as_build_does(
     assert counted is not None, result.stdout
     assert int(counted.group(1)) == int(written.group(2)) == len(list(release.iterdir())) == 27
     assert int(counted.group(2)) == 26
+
+
+def test_diff_new_nested_fields_are_named_once_and_not_listed_row_by_row(tmp_path: Path) -> None:
+    """Context added to every evidence span (a new nested field) is named once; a record that gained
+    a recognition where no record had one before is a change of that record, not a new field."""
+    span = {"source_id": "s", "start": 0, "end": 2, "quote": "ab"}
+    rows = {
+        "a": [
+            {"id": "x", "evidence": [span], "recognitions": []},
+            {"id": "y", "evidence": [span, span], "recognitions": []},
+        ],
+        "b": [
+            {"id": "x", "evidence": [{**span, "prefix": ""}], "recognitions": [{"kind": "award"}]},
+            {"id": "y", "evidence": [{**span, "prefix": ""}, {**span, "prefix": "z"}], "recognitions": []},
+        ],
+    }
+    for name, table in rows.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        data = "".join(json.dumps(row) + "\n" for row in table).encode()
+        (folder / "reforms.jsonl").write_bytes(data)
+        (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  reforms.jsonl\n")
+    result = run("diff", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(
+        "reforms: 0 added, 0 removed, 1 changed, 0 withdrawn\n"
+        "  fields added: evidence[].prefix\n"
+        "  ~ x\n"
+        '      recognitions: [] → [{"kind": "award"}]\n'
+        "\n"
+        "total: 0 added, 0 removed, 1 changed, 0 withdrawn\n"
+    )

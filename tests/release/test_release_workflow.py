@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import Result
@@ -213,3 +214,64 @@ def test_without_git_what_cannot_be_known_is_said(
     result = build(checkout, run_build, "--replace-draft")
     assert result.exit_code == 3
     assert "cannot be known here: git is not installed (or not on PATH)" in result.stderr
+
+
+def test_a_replacement_that_fails_leaves_the_old_draft_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The new folder cannot be renamed into place: the old draft is put back, nothing else is left."""
+    import os
+
+    from dazhou_reforms.release import write
+
+    folder = tmp_path / "build" / "9.9.9"
+    folder.mkdir(parents=True)
+    (folder / "a.txt").write_bytes(b"old")
+    real_rename = os.rename
+    calls: list[str] = []
+
+    def rename(source: Any, target: Any) -> None:
+        calls.append(Path(target).name)
+        if Path(target) == folder and len(calls) == 2:
+            raise OSError("no room")
+        real_rename(source, target)
+
+    monkeypatch.setattr(write.os, "rename", rename)
+    with pytest.raises(OSError, match="no room"):
+        write.write_release({"a.txt": b"new"}, folder, replace=True)
+    assert folder_state(folder) == {"a.txt": b"old"}
+    assert sorted(path.name for path in folder.parent.iterdir()) == ["9.9.9"]
+
+
+def test_info_marks_a_draft(
+    checkout: Path, run_build: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from dazhou_reforms.cli.info import info
+
+    assert build(checkout, run_build).exit_code == 0
+    monkeypatch.chdir(checkout)
+    listed = CliRunner().invoke(info, [])
+    assert f"  {__version__}  build/{__version__} (draft: not tracked in git)\n" in listed.stdout
+    git(checkout, "add", "build")
+    listed = CliRunner().invoke(info, [])
+    assert f"  {__version__}  build/{__version__}\n" in listed.stdout
+
+
+def test_when_git_cannot_read_the_checkout_its_message_is_the_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not "not in a checkout" when git says something else (a repository owned by another user)."""
+    programs = tmp_path / "bin"
+    programs.mkdir()
+    fake = programs / "git"
+    fake.write_text("#!/bin/sh\necho 'fatal: detected dubious ownership in repository' >&2\nexit 128\n")
+    fake.chmod(0o755)
+    (tmp_path / "build" / "1.0.0").mkdir(parents=True)
+    monkeypatch.setenv("PATH", str(programs))
+    assert publication(tmp_path / "build" / "1.0.0") == Publication(
+        "unknown",
+        f"git cannot read the checkout of {(tmp_path / 'build').as_posix()} "
+        "(fatal: detected dubious ownership in repository)",
+    )

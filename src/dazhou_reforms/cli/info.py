@@ -66,12 +66,23 @@ def source_lines(rows: Mapping[str, Sequence[dict[str, Any]]]) -> list[str]:
     return lines
 
 
+def _draft_mark(release: Release) -> str:
+    """`` (draft: not tracked in git)`` for a release folder git shows was never published."""
+    from pathlib import Path
+
+    from dazhou_reforms.release.published import publication
+
+    if not isinstance(release.folder, Path):
+        return ""  # inside the installed package: published with it
+    return " (draft: not tracked in git)" if publication(release.folder).status == "draft" else ""
+
+
 def info_text(releases: Sequence[Release], release: Release) -> tuple[str, bool]:
     """The ``info`` report and whether the release is sound: its checksums all fine, every table
     readable, its rows keeping the release's invariants."""
     lines = ["Releases available:"]
     width = max((len(r.name) for r in releases), default=0)
-    lines += [f"  {r.name:<{width}}  {r.location}" for r in releases] or ["  (none)"]
+    lines += [f"  {r.name:<{width}}  {r.location}{_draft_mark(r)}" for r in releases] or ["  (none)"]
     status = release.check_sums()
     tables = release.tables(tuple(TABLES))
     lines += [
@@ -86,7 +97,9 @@ def info_text(releases: Sequence[Release], release: Release) -> tuple[str, bool]
     for table in tables:
         try:
             read[table] = release.table(table, verify=False)
-            count = str(len(read[table].rows))
+            rows = read[table].rows.values()
+            withdrawn = sum(1 for row in rows if row.get("withdrawn") is not None)
+            count = str(len(rows)) + (f" ({withdrawn} withdrawn)" if withdrawn else "")
         except ReleaseError as error:
             count = f"FAILED: {error}"
             ok = False

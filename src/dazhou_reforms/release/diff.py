@@ -8,13 +8,16 @@ its file and line, never a difference or "no differences".
 
 A record withdrawn between the two releases (``withdrawn`` null or absent before, set after) is its
 own kind of change, listed with its date and reason (and any other value changed with it). A field
-a table gained (or lost) is named once for the table; a row's value of a new field is listed only
-where it is not null (a new, empty field says nothing about the record).
+a table gained (or lost) is named once for the table (a nested one as ``evidence[].prefix``). A
+row's value of a new top-level field is listed where it is not null (a new, empty field says
+nothing about the record); the values of a new nested field (context added to every evidence span,
+say) are not listed row by row: they describe the existing values, which did not change.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -146,12 +149,44 @@ def value_changes(old: Any, new: Any, path: str = "") -> Iterator[Change]:
         yield Change(path, old, new)
 
 
+def _field_paths(value: Any, prefix: str, found: dict[str, None]) -> None:
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            path = f"{prefix}.{key}" if prefix else str(key)
+            found[path] = None
+            _field_paths(inner, path, found)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                found[f"{prefix}[]"] = None  # a list of objects: the parent of their fields
+            _field_paths(item, f"{prefix}[]", found)
+
+
 def _fields(rows: Mapping[str, dict[str, Any]]) -> dict[str, None]:
-    """The top-level fields of a table's rows, in first-seen order."""
-    found: dict[str, None] = {}
+    """The field paths of a table's rows (``name_en``, ``evidence[].quote``), in first-seen order."""
+    found: dict[str, None] = {"": None}
     for row in rows.values():
-        found.update(dict.fromkeys(row))
+        _field_paths(row, "", found)
     return found
+
+
+def _parent(path: str) -> str:
+    """``evidence[].prefix`` -> ``evidence[]``; a top-level field's parent is ``""``, always present."""
+    return path.rsplit(".", 1)[0] if "." in path else ""
+
+
+_INDEX = re.compile(r"\[[0-9]+\]")
+
+
+def _unlisted(change: Change, fields_added: tuple[str, ...]) -> bool:
+    """A value of a field the table gained that is not a change of the record (see the module
+    docstring): null in a new top-level field, anything in a new nested one."""
+    if change.old is not _ABSENT:
+        return False
+    field = _INDEX.sub("[]", change.path)
+    if field not in fields_added:
+        return False
+    return change.new is None or "." in field or "[" in field
 
 
 def diff_rows(
@@ -160,15 +195,30 @@ def diff_rows(
     """Rows added, removed, withdrawn and changed between two tables of rows by key, in key order,
     and the fields the table gained or lost (when both releases have rows to tell)."""
     old_fields, new_fields = _fields(before), _fields(after)
-    fields_added = tuple(name for name in new_fields if name not in old_fields) if before else ()
-    fields_removed = tuple(name for name in old_fields if name not in new_fields) if after else ()
+    # a field is new (or gone) where its parent is in both: not the fields of a list that was empty
+    fields_added = (
+        tuple(
+            name
+            for name in new_fields
+            if name not in old_fields and _parent(name) in old_fields and not name.endswith("[]")
+        )
+        if before
+        else ()
+    )
+    fields_removed = (
+        tuple(
+            name
+            for name in old_fields
+            if name not in new_fields and _parent(name) in new_fields and not name.endswith("[]")
+        )
+        if after
+        else ()
+    )
     changed = []
     withdrawn = []
     for key in sorted(before.keys() & after.keys()):
         changes = tuple(
-            change
-            for change in value_changes(before[key], after[key])
-            if not (change.old is _ABSENT and change.new is None and change.path in fields_added)
+            change for change in value_changes(before[key], after[key]) if not _unlisted(change, fields_added)
         )
         if is_withdrawn(after[key]) and not is_withdrawn(before[key]):
             others = tuple(change for change in changes if change.path not in WITHDRAWN_FIELDS)

@@ -38,8 +38,8 @@ class Publication:
         return f"Whether {name} was published cannot be known here: {self.reason}."
 
 
-def _git(arguments: list[str], cwd: Path) -> tuple[int, bytes] | str:
-    """git's exit status and output, or why it could not be run."""
+def _git(arguments: list[str], cwd: Path) -> tuple[int, bytes, str] | str:
+    """git's exit status, output and first line of error output, or why it could not be run."""
     import subprocess
 
     try:
@@ -58,7 +58,8 @@ def _git(arguments: list[str], cwd: Path) -> tuple[int, bytes] | str:
         return f"git did not answer within {GIT_TIMEOUT:g} seconds"
     except OSError as error:
         return f"git could not be run ({error.strerror or error})"
-    return done.returncode, done.stdout
+    errors = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    return done.returncode, done.stdout, errors[0][:200] if errors else ""
 
 
 def publication(folder: Path) -> Publication:
@@ -69,13 +70,15 @@ def publication(folder: Path) -> Publication:
     inside = _git(["rev-parse", "--is-inside-work-tree"], parent)
     if isinstance(inside, str):
         return Publication("unknown", inside)
-    status, output = inside
+    status, output, error = inside
+    if status != 0 and error and "not a git repository" not in error:
+        return Publication("unknown", f"git cannot read the checkout of {parent.as_posix()} ({error})")
     if status != 0 or output.strip() != b"true":
         return Publication("unknown", f"{parent.as_posix()} is not in a git checkout")
     listed = _git(["ls-files", "-z", "--", folder.name], parent)
     if isinstance(listed, str):
         return Publication("unknown", listed)
-    status, output = listed
+    status, output, error = listed
     if status != 0:
-        return Publication("unknown", f"git ls-files failed (exit status {status})")
+        return Publication("unknown", f"git ls-files failed ({error or f'exit status {status}'})")
     return Publication("published" if output else "draft")
