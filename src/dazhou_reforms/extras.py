@@ -12,6 +12,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "polars": ("polars",),
     "duckdb": ("duckdb",),
     "hf": ("datasets",),
+    "contrib": ("tomlkit",),
 }
 
 

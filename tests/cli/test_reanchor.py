@@ -232,3 +232,17 @@ def test_problems_in_raw_stop_it(make_tree: Callable[..., Path]) -> None:
     (raw / "reforms" / "one-industry-one-license-one-code.toml").write_text("id = 1\n", encoding="utf-8")
     result = run(raw, REPRINT)
     assert result.exit_code == 1 and "fix them first; nothing was done" in result.output
+
+
+def test_write_without_the_contrib_extra_names_the_install_line_and_writes_nothing(
+    make_tree: Callable[..., Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "tomlkit", None)  # as if the extra were not installed
+    raw = make_tree()
+    before = tree_hashes(raw)
+    result = run(raw, REPRINT, "--normalize", FOLDINGS, "--write", "--new-id", "dazhou-reprint")
+    assert result.exit_code == 2
+    assert 'pip install "dazhou-reforms[contrib]"' in result.output
+    assert tree_hashes(raw) == before

@@ -178,6 +178,7 @@ def reanchor(
 ) -> None:
     """Map every evidence span of source ID onto NEW_TEXT_FILE, a revised or reprinted copy of its text."""
     from dazhou_reforms.check.dataset import read_and_check
+    from dazhou_reforms.problems.codes import is_error
     from dazhou_reforms.problems.problem import sort_key
     from dazhou_reforms.read.anchor import STATUSES, Anchoring, Span
     from dazhou_reforms.read.folding import Folding, FoldingUnavailable, UnknownFolding
@@ -194,14 +195,20 @@ def reanchor(
         )
     if new_id is not None and not write:
         raise click.UsageError("--new-id is only used with --write")
+    if write:  # before anything is read or written: the extra that keeps the curators' layout
+        from dazhou_reforms.extras import MissingExtraError, require
+
+        try:
+            require("tomlkit", "contrib", "reanchor --write")
+        except MissingExtraError as error:
+            raise click.UsageError(str(error)) from None
     new_text = read_new_text(new_text_file)
     dataset = read_and_check(raw_dir)
-    if dataset.problems:
-        for problem in sorted(dataset.problems, key=sort_key):
-            click.echo(problem.to_text(), err=True)
-        click.echo(
-            f"{len(dataset.problems)} problem(s) in {raw_dir}: fix them first; nothing was done", err=True
-        )
+    errors = sum(map(is_error, dataset.problems))  # warnings and information do not stop it
+    for problem in sorted(dataset.problems, key=sort_key):
+        click.echo(problem.to_text(), err=True)
+    if errors:
+        click.echo(f"{errors} problem(s) in {raw_dir}: fix them first; nothing was done", err=True)
         raise SystemExit(EXIT_BAD_DATA)
     sources = {getattr(source, "id", ""): source for source in dataset.tables["sources"]}
     if source_id not in sources:
