@@ -143,7 +143,7 @@ class _Writer:
 
 
 def _stated(writer: _Writer, number: int) -> str:
-    """A stated quantity, one of several forms the check reads."""
+    """A stated quantity, one of several forms the check reads (metric ``number`` takes the next)."""
     rng = writer.random
     forms = (
         lambda: f"{rng.randint(1, 9999)}亿元",
@@ -163,7 +163,7 @@ def _spread(total: int, parts: int) -> list[int]:
     return [total // parts + (1 if index < total % parts else 0) for index in range(parts)]
 
 
-def _source_text(writer: _Writer, source: _Source, reforms: int, metrics: int) -> str:
+def _source_text(writer: _Writer, source: _Source, reforms: int, metrics: int, first_metric: int) -> str:
     """The text of one source, recording which sentence each of its records quotes."""
     title = f"虚构样例来源第{source.index}号 {writer.words(10, 14)}"
     source.lines += [title, "", "本文为规模基准自动生成的虚构文本,不是真实报道。", ""]
@@ -190,7 +190,7 @@ def _source_text(writer: _Writer, source: _Source, reforms: int, metrics: int) -
                 quote = writer.words(32, 44)
                 source.reform_quotes.append((quote, section_id))
             else:
-                stated = _stated(writer, len(source.metric_quotes))
+                stated = _stated(writer, first_metric + len(source.metric_quotes))
                 quote = f"{writer.words(14, 22)}{stated}{writer.words(8, 14)}"
                 source.metric_quotes.append((quote, stated))
             paragraph.append(quote + "。")
@@ -206,7 +206,7 @@ def _write_source(
     """One source, its sections and the records quoting it; the counts of sections, organizations
     and glossary terms written."""
     source = _Source(index)
-    text = _source_text(writer, source, reforms, metrics)
+    text = _source_text(writer, source, reforms, metrics, metric_start)
     for quote in [q for q, _ in source.reform_quotes] + [q for q, _ in source.metric_quotes]:
         assert text.count(quote) == 1, quote
     (writer.root / "sources" / f"{source.id}.txt").write_text(text, encoding="utf-8", newline="\n")
