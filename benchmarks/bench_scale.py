@@ -6,19 +6,25 @@ of about 4,000 characters, each quoted by 50 reforms and 50 metrics (500 + 500 a
 Every measurement is a fresh process running this checkout's code (``PYTHONPATH=<repo>/src``);
 each figure is the median of ``--runs`` runs (``--fast-runs`` when one run takes under 2 s):
 
-  build         ``python -m dazhou_reforms.cli build --raw TREE --out <temp>/...``: wall time and
-                peak RSS (ru_maxrss of the process); a fresh output folder every run, never build/
+  build         ``python -m dazhou_reforms.cli build --raw TREE --out <temp>/...``: wall time, CPU
+                time and peak RSS (ru_maxrss); a fresh output folder every run, never build/
   start-up      ``python -c <the imports build needs>``: what every build pays before any work
-  validate      ``python -m dazhou_reforms.cli validate TREE``: wall time
+  validate      ``python -m dazhou_reforms.cli validate TREE``: wall and CPU time
   load_reforms  a process pointing the loaders at the built release (``loaders.releases_root``) and
-                timing ``load_reforms()`` in it (read, SHA-256 check, parse; imports not counted)
+                timing ``load_reforms()`` in it, wall and CPU (read, SHA-256 check, parse; imports
+                of pydantic and the models not counted)
   explorer      the size of the built ``explorer.html``
 
 Per-record cost is time / records (every record with an id: sources, sections, organizations,
 reforms, metrics, glossary; load_reforms: / reforms). Build's is also given beyond start-up.
+CPU time (user + system, of the process and what it waited for) is the steadier figure on a shared
+machine: other processes stretch wall time, not CPU time.
 Targets (issue 13): per-record cost at 100x within 1.5x of 10x; build peak RSS under 300 MB at 100x.
 
-    python benchmarks/bench_scale.py [--sizes 1,10,100] [--runs 3] [--fast-runs 5]
+With ``--one-source``, each generated size is also measured with all its records quoting one source
+(10x: ~40,000 characters; 100x: ~400,000): what a step costs per source shows there.
+
+    python benchmarks/bench_scale.py [--sizes 1,10,100] [--runs 3] [--fast-runs 5] [--one-source]
 """
 
 from __future__ import annotations
@@ -127,7 +133,7 @@ def count_records(release: Path) -> dict[str, int]:
 
 def measure(size: int, tree: Path, work: Path, runs: int, fast_runs: int) -> Result:
     python = sys.executable
-    outs = work / f"out-{size}x"
+    outs = work / f"out-{tree.name}"
 
     def build(n: int) -> list[str]:
         return [
@@ -172,6 +178,10 @@ def measure(size: int, tree: Path, work: Path, runs: int, fast_runs: int) -> Res
     )
 
 
+def label(result: Result) -> str:
+    return f"{result.size}x" + (" in one source" if result.sources == 1 and result.size > 1 else "")
+
+
 def table(results: list[Result]) -> str:
     lines = [
         "| size | sources | records | reforms | build wall s | build CPU s | CPU per record ms "
@@ -182,7 +192,7 @@ def table(results: list[Result]) -> str:
     ]
     for r in results:
         lines.append(
-            f"| {r.size}x | {r.sources} | {r.records} | {r.reforms} | {r.build:.2f} | {r.build_cpu:.2f} "
+            f"| {label(r)} | {r.sources} | {r.records} | {r.reforms} | {r.build:.2f} | {r.build_cpu:.2f} "
             f"| {r.build_cpu / r.records * 1e3:.3f} | {(r.build_cpu - r.startup_cpu) / r.records * 1e3:.3f} "
             f"| {r.build_peak_mib:.0f} | {r.validate:.2f} | {r.validate_cpu:.2f} "
             f"| {r.validate_cpu / r.records * 1e3:.3f} | {r.load_reforms * 1e3:.1f} "
@@ -206,7 +216,7 @@ COSTS: dict[str, Callable[[Result], float]] = {
 
 def ratios(results: list[Result]) -> list[str]:
     """Per-record cost at 100x over 10x (target <= 1.5) and the 100x peak RSS (target < 300 MB)."""
-    by_size = {r.size: r for r in results}
+    by_size = {r.size: r for r in results if r.sources > 1 or r.size == 1}
     out = []
     if 10 in by_size and 100 in by_size:
         small, large = by_size[10], by_size[100]
@@ -224,6 +234,11 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="1,10,100", help="comma-separated multiples of today's raw/")
+    parser.add_argument(
+        "--one-source",
+        action="store_true",
+        help="also measure each generated size with every record in one source (~400 characters a record)",
+    )
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--fast-runs", type=int, default=5)
     options = parser.parse_args()
@@ -241,6 +256,11 @@ def main() -> None:
                 write_tree(tree, sources=size, reforms=PER_SOURCE * size, metrics=PER_SOURCE * size)
             results.append(measure(size, tree, work, runs, fast_runs))
             print(f"{size}x done", file=sys.stderr)
+            if options.one_source and size > 1:
+                tree = work / f"raw-{size}x-one-source"
+                write_tree(tree, sources=1, reforms=PER_SOURCE * size, metrics=PER_SOURCE * size)
+                results.append(measure(size, tree, work, runs, fast_runs))
+                print(f"{size}x in one source done", file=sys.stderr)
     print(table(results))
     print()
     print("\n".join(ratios(results)))
