@@ -325,10 +325,15 @@ def finish_sections(dataset: RawDataset, texts: Mapping[str, str] | None = None)
     sections = sorted(
         (s for s in dataset.tables["sections"] if isinstance(s, Section)), key=lambda s: s.start
     )
+    # the next section of the same source, found walking back once (not searched for each section)
+    ends = [0] * len(sections)
+    following: dict[str, int] = {}
+    for index in range(len(sections) - 1, -1, -1):
+        source_id = sections[index].source_id
+        ends[index] = following.get(source_id, len(texts.get(source_id, "")))
+        following[source_id] = sections[index].start
     finished = []
-    for index, section in enumerate(sections):
-        later = [s for s in sections[index + 1 :] if s.source_id == section.source_id]
-        end = later[0].start if later else len(texts.get(section.source_id, ""))
+    for section, end in zip(sections, ends, strict=True):
         written = dataset.written_ends.get(section.id)
         if written is not None and written != end:
             origin = dataset.origins.get(("sections", section.id))
