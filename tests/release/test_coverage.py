@@ -184,3 +184,33 @@ def test_real_record_set_sentences_match_the_text() -> None:
     ]  # fmt: skip
     share = coverage.tally.sentence_share
     assert share is not None and 0.5 < share <= 1.0
+
+
+def test_covered_characters_equal_a_character_by_character_count(
+    sample_tables: Callable[[], dict[str, list[Any]]],
+) -> None:
+    """Many overlapping, nested and touching spans: each sentence's covered characters are exactly
+    those a character-by-character count finds (the sentences visit only the spans that can overlap)."""
+    import random
+
+    from dazhou_reforms.schema.models import Evidence
+
+    tables = sample_tables()
+    (source,) = tables["sources"]
+    text = source.text
+    rng = random.Random(5)
+    spans = []
+    for _ in range(300):
+        start = rng.randrange(len(text))
+        end = min(len(text), start + rng.choice((1, 2, 5, 20, 80)))
+        spans.append(Evidence(source_id=source.id, start=start, end=end, quote=text[start:end]))
+    glossary = next(iter(tables["glossary"]))
+    tables["glossary"] = [glossary.model_copy(update={"evidence": tuple(spans)})]
+    covered = {index for span in spans for index in range(span.start, span.end)}
+    body = [sentence for sentence in compute_coverage(tables).sentences if sentence.kind == "body"]
+    assert len(body) > 5
+    for sentence in body:
+        expected = sum(
+            1 for i in range(sentence.start, sentence.end) if i in covered and not text[i].isspace()
+        )
+        assert sentence.covered_characters == expected, sentence.text
