@@ -17,8 +17,9 @@ Records, per source (the totals are spread round-robin over the sources):
   with :func:`dazhou_reforms.schema.units.parse_stated`, as the check does;
 - 2 organizations and 5 glossary terms, each quoting its own line.
 
-Every evidence names its ``source_id`` explicitly, as raw/ does. The vocabularies are copied from
-the repository's raw/vocabularies/.
+Every evidence names its ``source_id`` explicitly, as raw/ does, and so does every section (the
+reader checks that it is its first evidence's). The vocabularies are copied from the repository's
+raw/vocabularies/.
 
     python benchmarks/scale_tree.py OUT --sources 100 --reforms 5000 --metrics 5000
 """
@@ -236,6 +237,7 @@ def _write_source(
         "sections",
         {
             "id": f"{sid}-title",
+            "source_id": sid,
             "ordinal": 0,
             "heading_zh": title,
             "heading_en": "Title",
@@ -248,6 +250,7 @@ def _write_source(
             "sections",
             {
                 "id": f"{sid}-part-{part + 1}",
+                "source_id": sid,
                 "ordinal": part + 1,
                 "heading_zh": heading,
                 "heading_en": f"Part {part + 1} of fictional source {index}",

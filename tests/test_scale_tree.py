@@ -51,7 +51,7 @@ def test_a_tiny_generated_tree_validates_with_no_problem(tmp_path: Path, scale_t
     for path in (tmp_path / "raw").rglob("*.toml"):
         text = path.read_text(encoding="utf-8")
         if "vocabularies" not in path.parts:
-            assert text.count("quote = ") == text.count("source_id = "), path
+            assert text.count("quote = ") == text.count("{ source_id = "), path
     by_section = {section.id: section.source_id for section in tables["sections"]}
     for reform in tables["reforms"]:
         assert {span.source_id for span in reform.evidence} == {by_section[reform.section]}
