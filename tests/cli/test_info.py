@@ -92,10 +92,10 @@ Records:
 Sources:
   sample-article  2024-04-10, 193 characters, 5 sections
                   quoted by 3 reforms, 1 metrics, 1 organizations, 2 glossary
-Coverage: 57.1% of body sentences cited (4/7), 54.9% of characters (62/113)
+Coverage: 57.1% of body sentences cited (4/7), 35.4% of characters (40/113)
   title   sentences     — (0/0)  characters     — (0/0)
   lead    sentences 50.0% (1/2)  characters 45.8% (11/24)
-  part-1  sentences 66.7% (2/3)  characters 69.2% (36/52)
+  part-1  sentences 66.7% (2/3)  characters 26.9% (14/52)
   part-2  sentences 50.0% (1/2)  characters 40.5% (15/37)
   byline  sentences     — (0/0)  characters     — (0/0)
 """

@@ -253,3 +253,53 @@ def test_lines_and_markdown_per_source(sample_tables: Callable[[], dict[str, lis
     assert "### `second-fictional`\n" in markdown
     assert "| A second fictional text | 1 / 2 | 50.0% | 9 / 17 | 52.9% |\n| **all** | 1 / 2 |" in markdown
     assert "- `second-fictional` `second-fictional` 17–24: 虚构的第一句。\n" in markdown
+
+
+def test_covered_characters_equal_a_character_by_character_count(
+    sample_tables: Callable[[], dict[str, list[Any]]],
+) -> None:
+    """Many overlapping, nested and touching spans: each sentence's covered characters are exactly
+    those a character-by-character count finds (the sentences visit only the spans that can overlap)."""
+    import random
+
+    from dazhou_reforms.schema.models import Evidence
+
+    tables = sample_tables()
+    (source,) = tables["sources"]
+    text = source.text
+    rng = random.Random(5)
+    spans = []
+    for _ in range(300):
+        start = rng.randrange(len(text))
+        end = min(len(text), start + rng.choice((1, 2, 5, 20, 80)))
+        spans.append(Evidence(source_id=source.id, start=start, end=end, quote=text[start:end]))
+    glossary = next(iter(tables["glossary"]))
+    tables["glossary"] = [glossary.model_copy(update={"evidence": tuple(spans)})]
+    covered = {index for span in spans for index in range(span.start, span.end)}
+    body = [sentence for sentence in compute_coverage(tables).sentences if sentence.kind == "body"]
+    assert len(body) > 5
+    for sentence in body:
+        expected = sum(
+            1 for i in range(sentence.start, sentence.end) if i in covered and not text[i].isspace()
+        )
+        assert sentence.covered_characters == expected, sentence.text
+
+
+def test_withdrawn_records_cite_nothing(sample_tables: Callable[[], dict[str, list[Any]]]) -> None:
+    """Coverage counts the evidence of live records only: withdrawn, a record no longer stands for
+    the text it quotes (the explorer and the counts leave it out too)."""
+    from datetime import date
+
+    from dazhou_reforms.release.coverage import CITING_TABLES
+
+    tables = sample_tables()
+    live = compute_coverage(tables).tally
+    for table in CITING_TABLES:
+        tables[table] = [
+            record.model_copy(update={"withdrawn": date(2026, 11, 30), "withdrawn_reason": "A test."})
+            for record in tables.get(table, [])
+        ]
+    gone = compute_coverage(tables).tally
+    assert live.cited_sentences > 0 and live.covered_characters > 0
+    assert (gone.cited_sentences, gone.covered_characters) == (0, 0)
+    assert gone.sentences == live.sentences

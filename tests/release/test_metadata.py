@@ -325,3 +325,19 @@ def test_coverage_section_text_is_escaped(sample_tables: Callable[[], dict[str, 
     uncited = [line for line in markdown.splitlines() if line.startswith("- `")]
     assert len(uncited) == 2
     assert all(line.endswith("&lt;b onmouseover=x&gt;bold&lt;/b&gt; \\| \\*a\\* - item") for line in uncited)
+
+
+def test_covered_characters_counts_each_character_of_each_source_once() -> None:
+    from dazhou_reforms.release.metadata import covered_characters
+
+    spans = [
+        ("a", 10, 20),
+        ("a", 15, 25),  # overlaps the first: 20..25 is new
+        ("a", 12, 18),  # inside: nothing new
+        ("a", 25, 30),  # touches: 5 new
+        ("b", 10, 20),  # another source: counted apart
+        ("a", 0, 3),
+        ("b", 40, 40),  # empty
+    ]
+    assert covered_characters(spans) == 3 + 20 + 10
+    assert covered_characters([]) == 0

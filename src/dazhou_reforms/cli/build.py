@@ -15,6 +15,7 @@ by the next build (see :mod:`dazhou_reforms.release.write`).
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
@@ -50,6 +51,10 @@ EXIT_CONFLICT = 3
 )
 def build(raw_dir: Path, out_dir: Path, changelog: Path, replace_draft: bool) -> None:
     """Check raw/ and build the release OUT/<version>/ (Parquet, JSONL, card, datapackage, Croissant)."""
+    # Before pyarrow is imported (it reads this once): Arrow's own allocator, mimalloc, keeps the
+    # memory the tables free, about 65 MB more peak RSS at 100x today's records
+    # (benchmarks/bench_scale.py); the system allocator hands it back. A choice of the user stands.
+    os.environ.setdefault("ARROW_DEFAULT_MEMORY_POOL", "system")
     from dazhou_reforms.release.write import Terminated, terminating_raises
 
     try:
@@ -81,8 +86,10 @@ def build_release(raw_dir: Path, out_dir: Path, changelog: Path, replace_draft: 
     if errors:
         click.echo(f"{errors} problem(s) found in {raw_dir}; nothing was built", err=True)
         raise SystemExit(EXIT_BAD_DATA)
+    tables = dataset.tables
+    del dataset  # where each record came from (every file's text) only serves problems: free it
     release = ReleaseInfo(__version__, release_date_from(changelog, __version__))
-    files = render_release(dataset.tables, release)
+    files = render_release(tables, release)
     folder = out_dir / __version__
     if replace_draft and folder.exists():
         found = publication(folder)
@@ -108,7 +115,7 @@ def build_release(raw_dir: Path, out_dir: Path, changelog: Path, replace_draft: 
         raise SystemExit(EXIT_BAD_DATA) from None
     for stale in outcome.cleaned:
         click.echo(f"removed {stale.as_posix()}, the staging folder of an interrupted build", err=True)
-    counts = ", ".join(f"{len(records)} {table}" for table, records in dataset.tables.items())
+    counts = ", ".join(f"{len(records)} {table}" for table, records in tables.items())
     if outcome.status == "replaced":
         click.echo(f"replaced the draft {folder.as_posix()} ({len(files)} files): {counts}")
     elif outcome.status == "unchanged":

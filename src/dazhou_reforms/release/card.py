@@ -116,13 +116,12 @@ def composition(rows: Rows) -> list[str]:
     recognitions = sum(len(row["recognitions"]) for row in reforms)
     sources = rows.get("sources", ())
     characters = sum(len(row["text"]) for row in sources)
-    quoted = {
-        (e["source_id"], i)
+    quoted = meta.covered_characters(
+        (e["source_id"], e["start"], e["end"])
         for table in rows
         for row in rows[table]
         for e in _all_evidence(row)
-        for i in range(e["start"], e["end"])
-    }
+    )
     out += [
         "",
         f"- Reforms by kind: {_counts(meta.count_by(reforms, 'kind'))}.",
@@ -137,7 +136,7 @@ def composition(rows: Rows) -> list[str]:
         f"- Metrics linked to no single reform: {sum(1 for row in metrics if row['reform_id'] is None)}.",
         f"- Organizations by kind: {_counts(meta.count_by(rows.get('organizations', ()), 'kind'))}.",
         f"- Source text: {len(sources)} article(s), {characters} characters; "
-        f"{len(quoted)} of them are covered by at least one evidence span.",
+        f"{quoted} of them are covered by at least one evidence span.",
         f"- Records quoting more than one source: {several_sources(rows)}.",
         "",
         "Sources, with their sections and the records that quote each (a record quoting two sources "

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,6 +171,23 @@ def licence_statement() -> str:
 def evidence_count(table: str, rows: Sequence[Mapping[str, Any]]) -> int:
     """Evidence spans in ``rows``, nested ones (recognitions) included."""
     return sum(_count_evidence(table_struct(table), row) for row in rows)
+
+
+def covered_characters(spans: Iterable[tuple[str, int, int]]) -> int:
+    """How many characters of the source texts at least one ``(source_id, start, end)`` span covers,
+    each counted once: the length of the union of the spans of each source (sorted and merged, so
+    memory grows with the spans, not with the characters they cover)."""
+    by_source: dict[str, list[tuple[int, int]]] = {}
+    for source_id, start, end in spans:
+        by_source.setdefault(source_id, []).append((start, end))
+    total = 0
+    for source_spans in by_source.values():
+        reach = 0  # the end of the union so far
+        for start, end in sorted(source_spans):
+            if end > reach:
+                total += end - max(start, reach)
+                reach = end
+    return total
 
 
 def _count_evidence(struct: Struct, row: Mapping[str, Any]) -> int:
