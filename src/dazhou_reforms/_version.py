@@ -1,3 +1,3 @@
 """The single version number of the package and of the newest data release it ships."""
 
-__version__ = "1.0.1"
+__version__ = "1.1.0"

@@ -500,3 +500,32 @@ def test_diff_new_nested_fields_are_named_once_and_not_listed_row_by_row(tmp_pat
         "\n"
         "total: 0 added, 0 removed, 1 changed, 0 withdrawn\n"
     )
+
+
+def test_diff_a_new_top_level_field_left_empty_is_no_change_of_the_record(tmp_path: Path) -> None:
+    """A field every row of the newer release gained (``term_en_variants`` in 1.1.0) is named once;
+    a row where it is empty (null or ``[]``) did not change, a row where it holds a value did."""
+    rows = {
+        "a": [{"id": "x", "term_en": "X"}, {"id": "y", "term_en": "Y"}, {"id": "z", "term_en": "Z"}],
+        "b": [
+            {"id": "x", "term_en": "X", "term_en_variants": []},
+            {"id": "y", "term_en": "Y", "term_en_variants": ["Why"]},
+            {"id": "z", "term_en": "Z", "term_en_variants": None},
+        ],
+    }
+    for name, table in rows.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        data = "".join(json.dumps(row) + "\n" for row in table).encode()
+        (folder / "glossary.jsonl").write_bytes(data)
+        (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  glossary.jsonl\n")
+    result = run("diff", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith(
+        "glossary: 0 added, 0 removed, 1 changed, 0 withdrawn\n"
+        "  fields added: term_en_variants\n"
+        "  ~ y\n"
+        '      term_en_variants: (absent) → ["Why"]\n'
+        "\n"
+        "total: 0 added, 0 removed, 1 changed, 0 withdrawn\n"
+    )

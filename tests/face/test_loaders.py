@@ -49,7 +49,7 @@ def test_every_loader_returns_typed_records_in_id_order() -> None:
         (dazhou_reforms.load_sections, "sections"),
         (dazhou_reforms.load_glossary, "glossary"),
     ]:
-        records = load()
+        records = load(include_withdrawn=True)  # type: ignore[operator]
         assert [r.id for r in records] == jsonl_ids(table)
         assert all(isinstance(r, pydantic.BaseModel) for r in records)
 
@@ -95,7 +95,7 @@ def test_lookups() -> None:
 
 def test_load_table_gives_arrow_with_declared_schema() -> None:
     table = dazhou_reforms.load_table("metrics")
-    assert table.num_rows == len(dazhou_reforms.load_metrics())
+    assert table.num_rows == len(dazhou_reforms.load_metrics(include_withdrawn=True))
     assert str(table.schema.field("value").type) == "double"
     assert str(table.schema.field("evidence").type).startswith("list<")
     with pytest.raises(KeyError, match="unknown table 'metric'"):
@@ -153,12 +153,12 @@ def test_constructed_records_equal_fully_validated_ones() -> None:
     from dazhou_reforms.schema.models import TABLES
 
     loaded = {
-        "sources": dazhou_reforms.load_sources(),
-        "sections": dazhou_reforms.load_sections(),
-        "organizations": dazhou_reforms.load_organizations(),
-        "reforms": dazhou_reforms.load_reforms(),
-        "metrics": dazhou_reforms.load_metrics(),
-        "glossary": dazhou_reforms.load_glossary(),
+        "sources": dazhou_reforms.load_sources(include_withdrawn=True),
+        "sections": dazhou_reforms.load_sections(include_withdrawn=True),
+        "organizations": dazhou_reforms.load_organizations(include_withdrawn=True),
+        "reforms": dazhou_reforms.load_reforms(include_withdrawn=True),
+        "metrics": dazhou_reforms.load_metrics(include_withdrawn=True),
+        "glossary": dazhou_reforms.load_glossary(include_withdrawn=True),
     }
     for table, records in loaded.items():
         lines = (RELEASE / f"{table}.jsonl").read_bytes().splitlines()

@@ -9,8 +9,8 @@ its file and line, never a difference or "no differences".
 A record withdrawn between the two releases (``withdrawn`` null or absent before, set after) is its
 own kind of change, listed with its date and reason (and any other value changed with it). A field
 a table gained (or lost) is named once for the table (a nested one as ``evidence[].prefix``). A
-row's value of a new top-level field is listed where it is not null (a new, empty field says
-nothing about the record); the values of a new nested field (context added to every evidence span,
+row's value of a new top-level field is listed where it is not empty (null or ``[]``: a new, empty
+field says nothing about the record); the values of a new nested field (context added to every evidence span,
 say) are not listed row by row: they describe the existing values, which did not change.
 """
 
@@ -180,13 +180,13 @@ _INDEX = re.compile(r"\[[0-9]+\]")
 
 def _unlisted(change: Change, fields_added: tuple[str, ...]) -> bool:
     """A value of a field the table gained that is not a change of the record (see the module
-    docstring): null in a new top-level field, anything in a new nested one."""
+    docstring): null or an empty list in a new top-level field, anything in a new nested one."""
     if change.old is not _ABSENT:
         return False
     field = _INDEX.sub("[]", change.path)
     if field not in fields_added:
         return False
-    return change.new is None or "." in field or "[" in field
+    return change.new is None or change.new == [] or "." in field or "[" in field
 
 
 def diff_rows(
