@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${VENV:-.venv}/bin
-"$bin/ruff" check src tests benchmarks
-"$bin/ruff" format --check src tests benchmarks
+"$bin/ruff" check src tests benchmarks scripts
+"$bin/ruff" format --check src tests benchmarks scripts
 "$bin/mypy"
 "$bin/python" -m pytest "$@"
