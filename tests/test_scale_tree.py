@@ -6,6 +6,7 @@ import hashlib
 import importlib.util
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
@@ -74,7 +75,9 @@ def test_the_generator_is_deterministic_and_the_seed_matters(tmp_path: Path, sca
 
 
 @pytest.mark.slow
-def test_the_10x_tree_validates_and_builds(tmp_path: Path, scale_tree: ModuleType) -> None:
+def test_the_10x_tree_validates_and_builds(
+    tmp_path: Path, scale_tree: ModuleType, make_changelog: Callable[..., Path]
+) -> None:
     counts = scale_tree.write_tree(tmp_path / "raw", sources=10, reforms=500, metrics=500)
     texts = [path.read_text(encoding="utf-8") for path in (tmp_path / "raw" / "sources").glob("*.txt")]
     assert len(texts) == 10 and all(3_700 <= len(text) <= 4_300 for text in texts)
@@ -82,7 +85,15 @@ def test_the_10x_tree_validates_and_builds(tmp_path: Path, scale_tree: ModuleTyp
     assert result.exit_code == 0, result.output
     assert result.output.startswith(f"ok: {counts.records:,} record(s)")
     built = CliRunner().invoke(
-        build, ["--raw", str(tmp_path / "raw"), "--out", str(tmp_path / "out"), "--changelog", "none.md"]
+        build,
+        [
+            "--raw",
+            str(tmp_path / "raw"),
+            "--out",
+            str(tmp_path / "out"),
+            "--changelog",
+            str(make_changelog(tmp_path)),
+        ],
     )
     assert built.exit_code == 0, built.output
     (release,) = (tmp_path / "out").iterdir()

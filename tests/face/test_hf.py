@@ -18,9 +18,9 @@ from dazhou_reforms.schema.models import TABLES  # noqa: E402
 def test_load_hf_has_declared_features_and_the_rows() -> None:
     metrics = hf.load_hf("metrics")
     assert metrics.features == hf.features("metrics")
-    assert metrics.num_rows == len(dazhou_reforms.load_metrics())
+    assert metrics.num_rows == len(dazhou_reforms.load_metrics(include_withdrawn=True))
     row = metrics[
-        [m.id for m in dazhou_reforms.load_metrics()].index(
+        [m.id for m in dazhou_reforms.load_metrics(include_withdrawn=True)].index(
             "investment-chain-leader-projects-total-investment"
         )
     ]
