@@ -37,8 +37,6 @@ Backend = Literal["pandas", "polars"]
 BACKENDS: tuple[Backend, ...] = ("pandas", "polars")
 #: The scalar kinds given a pandas dtype of their own here; any other (a date) is as Arrow converts it.
 PANDAS_KINDS = ("string", "integer", "number")
-#: The column that marks a withdrawn record (a release that has it: 1.1.0 and later).
-WITHDRAWN = "withdrawn"
 
 
 def codes_of(table: str, column: Column) -> tuple[str | int, ...] | None:
@@ -67,11 +65,7 @@ def load_frame(
         raise ValueError(f"unknown backend {backend!r}; backends: {', '.join(BACKENDS)}")
     feature = f"load_frame(backend={backend!r})"
     library = require(backend, backend, feature)
-    arrow = conform(table, load_table(table, version))
-    if not include_withdrawn and WITHDRAWN in arrow.column_names:
-        import pyarrow.compute as pc
-
-        arrow = arrow.filter(pc.is_null(arrow.column(WITHDRAWN)))
+    arrow = conform(table, load_table(table, version, include_withdrawn=include_withdrawn))
     if backend == "pandas":
         return _pandas(library, table, arrow)
     return _polars(library, table, arrow)

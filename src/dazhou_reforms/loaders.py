@@ -8,8 +8,8 @@ Records are frozen pydantic models whose list fields are tuples, so nothing a ca
 returned record can change what the next caller gets.
 
 Withdrawn records (``withdrawn`` set: found wrong, kept so that their ids still resolve) are left
-out by ``load_*()`` unless ``include_withdrawn=True``; ``get_reform`` finds them (an id someone
-cited must resolve: check its ``withdrawn``), and ``load_table`` gives every released row.
+out by ``load_*()`` (``load_table`` too) unless ``include_withdrawn=True``; ``get_reform`` finds
+them (an id someone cited must resolve: check its ``withdrawn``). The released files keep every row.
 
 Released rows were validated against the models when the release was built, and the bytes are
 verified against ``SHA256SUMS`` before they are read, so rows are not validated a second time:
@@ -325,11 +325,11 @@ def evidence_text(
     return text[max(0, evidence.start - context) : evidence.end + context]
 
 
-def load_table(name: str, version: str | None = None) -> pa.Table:
+def load_table(name: str, version: str | None = None, include_withdrawn: bool = False) -> pa.Table:
     """One released table as a ``pyarrow.Table`` (read from its Parquet file, without pandas).
 
-    Every released row, withdrawn ones too: ``table.filter(pyarrow.compute.field("withdrawn").is_null())``
-    keeps the live ones (releases before 1.1.0 have no ``withdrawn`` column: none is withdrawn)."""
+    Withdrawn rows are left out unless ``include_withdrawn`` (releases before 1.1.0 have no
+    ``withdrawn`` column: none is withdrawn); the Parquet file itself holds every row."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -340,10 +340,15 @@ def load_table(name: str, version: str | None = None) -> pa.Table:
     resolved = resolve_version(version)
     data = read_release_file(resolved, f"{name}.parquet")
     try:
-        return pq.ParquetFile(pa.BufferReader(data)).read()
+        table = pq.ParquetFile(pa.BufferReader(data)).read()
     except (pa.ArrowException, OSError, ValueError) as error:
         path = _release(resolved).path_of(f"{name}.parquet")
         raise DataError(f"{path}: not a Parquet file this version can read: {error}") from None
+    if include_withdrawn or "withdrawn" not in table.column_names:
+        return table
+    import pyarrow.compute as pc
+
+    return table.filter(pc.is_null(table.column("withdrawn")))
 
 
 # --- several sources ------------------------------------------------------------------------------

@@ -108,7 +108,7 @@ def test_lists_stay_lists_and_integer_codes_are_categories() -> None:
 
 
 def test_withdrawn_rows_are_left_out_unless_asked_for() -> None:
-    rows = dz.load_table("metrics").to_pylist()
+    rows = dz.load_table("metrics", include_withdrawn=True).to_pylist()
     withdrawn = {row["id"] for row in rows if row["withdrawn"] is not None}
     assert len(withdrawn) == 7  # the label-numeral metrics withdrawn in 1.1.0
     for backend in frames.BACKENDS:

@@ -95,7 +95,10 @@ def test_lookups() -> None:
 
 def test_load_table_gives_arrow_with_declared_schema() -> None:
     table = dazhou_reforms.load_table("metrics")
-    assert table.num_rows == len(dazhou_reforms.load_metrics(include_withdrawn=True))
+    assert table.num_rows == len(dazhou_reforms.load_metrics())
+    everything = dazhou_reforms.load_table("metrics", include_withdrawn=True)
+    assert everything.num_rows == len(dazhou_reforms.load_metrics(include_withdrawn=True))
+    assert everything.num_rows - table.num_rows == 7  # the metrics withdrawn in 1.1.0
     assert str(table.schema.field("value").type) == "double"
     assert str(table.schema.field("evidence").type).startswith("list<")
     with pytest.raises(KeyError, match="unknown table 'metric'"):

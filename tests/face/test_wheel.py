@@ -65,7 +65,7 @@ def test_installed_wheel_loads_outside_the_repository(wheel: Path, tmp_path: Pat
     (Path(site) / "test-deps.pth").write_text(sysconfig.get_paths()["purelib"] + "\n", encoding="utf-8")
     code = (
         "import json, dazhou_reforms as d; "
-        "r = d.load_reforms(); m = d.load_metrics(include_withdrawn=True); t = d.load_table('metrics'); "
+        "r = d.load_reforms(); m = d.load_metrics(); t = d.load_table('metrics'); "
         "print(json.dumps([d.__file__, d.available_versions(), len(r), len(m), t.num_rows]))"
     )
     result = subprocess.run(

@@ -75,6 +75,14 @@ def folder_state(folder: Path) -> dict[str, bytes]:
             "has an entry for {v} without a date ('## [{v}] - Unreleased'); "
             "write it as '## [{v}] - YYYY-MM-DD'",
         ),
+        (
+            "## [{v}] - 2026-13-45",
+            "dates {v} 2026-13-45, which is no day of the calendar; write a real date as '## [{v}] - YYYY-MM-DD'",
+        ),
+        (
+            "## [{v}] - 2027-02-29",
+            "dates {v} 2027-02-29, which is no day of the calendar; write a real date as '## [{v}] - YYYY-MM-DD'",
+        ),
     ],
 )
 def test_a_version_without_a_dated_changelog_entry_is_not_built(

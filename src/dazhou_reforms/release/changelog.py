@@ -7,14 +7,25 @@ taking it from the committed CHANGELOG, not the clock, keeps rebuilds byte-ident
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 
 
+def _real_date(text: str) -> bool:
+    """Whether ``YYYY-MM-DD`` names a day of the calendar (not 2026-13-45 or 2026-02-30)."""
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
 def release_date(text: str, version: str) -> str | None:
-    """The ``YYYY-MM-DD`` of the ``## [version] - YYYY-MM-DD`` heading, or None when there is none."""
+    """The ``YYYY-MM-DD`` of the ``## [version] - YYYY-MM-DD`` heading, or None when there is none
+    (or its date is no day of the calendar: a release's date is never rewritten, so it must be real)."""
     pattern = rf"^## \[{re.escape(version)}\] - ([0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}})\s*$"
     found = re.search(pattern, text, flags=re.MULTILINE)
-    return found.group(1) if found else None
+    return found.group(1) if found and _real_date(found.group(1)) else None
 
 
 def release_date_from(path: Path, version: str) -> str | None:
@@ -37,6 +48,12 @@ def missing_entry(path: Path, version: str) -> str | None:
     if release_date(text, version) is not None:
         return None
     heading = re.search(rf"^## \[{re.escape(version)}\].*$", text, flags=re.MULTILINE)
+    dated = re.search(r" - ([0-9]{4}-[0-9]{2}-[0-9]{2})\s*$", heading.group()) if heading else None
+    if heading is not None and dated is not None:
+        return (
+            f"{path.as_posix()} dates {version} {dated.group(1)}, which is no day of the calendar; "
+            f"write a real date as '## [{version}] - YYYY-MM-DD'"
+        )
     if heading is not None:
         return (
             f"{path.as_posix()} has an entry for {version} without a date ({heading.group().strip()!r}); "
