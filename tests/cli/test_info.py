@@ -529,3 +529,22 @@ def test_diff_a_new_top_level_field_left_empty_is_no_change_of_the_record(tmp_pa
         "\n"
         "total: 0 added, 0 removed, 1 changed, 0 withdrawn\n"
     )
+
+
+def test_diff_shows_a_change_near_the_end_of_a_long_text(tmp_path: Path) -> None:
+    """Two long texts that differ only near their end are shown from a little before the place
+    they differ, so the text diff shows what changed (not two identical cut-off beginnings)."""
+    head = "A long explanation that stays the same for well over eighty characters of the line, "
+    rows = {
+        "a": {"id": "x", "note": head + "then ends one way."},
+        "b": {"id": "x", "note": head + "then ends another."},
+    }
+    for name, row in rows.items():
+        folder = tmp_path / name
+        folder.mkdir()
+        data = (json.dumps(row) + "\n").encode()
+        (folder / "glossary.jsonl").write_bytes(data)
+        (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  glossary.jsonl\n")
+    result = run("diff", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert result.exit_code == 0, result.output
+    assert '      note: …line, then ends one way." → …line, then ends another."\n' in result.stdout

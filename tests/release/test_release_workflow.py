@@ -77,11 +77,13 @@ def folder_state(folder: Path) -> dict[str, bytes]:
         ),
         (
             "## [{v}] - 2026-13-45",
-            "dates {v} 2026-13-45, which is no day of the calendar; write a real date as '## [{v}] - YYYY-MM-DD'",
+            "dates {v} 2026-13-45, which is no day of the calendar; "
+            "write a real date as '## [{v}] - YYYY-MM-DD'",
         ),
         (
             "## [{v}] - 2027-02-29",
-            "dates {v} 2027-02-29, which is no day of the calendar; write a real date as '## [{v}] - YYYY-MM-DD'",
+            "dates {v} 2027-02-29, which is no day of the calendar; "
+            "write a real date as '## [{v}] - YYYY-MM-DD'",
         ),
     ],
 )

@@ -164,7 +164,7 @@ def old_render_json(outcome: Outcome) -> str:
             "files": outcome.files,
             "records": outcome.records,
             "valid_records": outcome.valid_records,
-            "problems": sum(codes.kind_of(problem.code) != "info" for problem in outcome.problems),
+            "problems": len(errors),
             "truncated": outcome.truncated,
         },
         **{

@@ -254,13 +254,39 @@ def diff_releases(old: Release, new: Release) -> ReleaseDiff:
     return ReleaseDiff(old, new, tuple(out))
 
 
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": ")).replace("\n", "\\n")
+
+
+def _cut(text: str, start: int = 0) -> str:
+    """``text`` from ``start`` (``…`` in front when that is not its beginning), cut to
+    :data:`MAX_SHOWN` characters."""
+    piece = "…" + text[start:] if start else text
+    return piece if len(piece) <= MAX_SHOWN else piece[: MAX_SHOWN - 1] + "…"
+
+
 def show(value: Any) -> str:
     """A value for one line of the text diff: JSON, cut to :data:`MAX_SHOWN` characters."""
     if value is _ABSENT:
         return "(absent)"
-    text = json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
-    text = text.replace("\n", "\\n")
-    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1] + "…"
+    return _cut(_json_text(value))
+
+
+#: Characters of what two changed values share shown before the place where they differ.
+LEAD = 16
+
+
+def show_change(old: Any, new: Any) -> tuple[str, str]:
+    """The two sides of a changed value for one line of the text diff, each cut to
+    :data:`MAX_SHOWN` characters around where they first differ: a change near the end of a long
+    text is seen, not cut off in both."""
+    if old is _ABSENT or new is _ABSENT:
+        return show(old), show(new)
+    before, after = _json_text(old), _json_text(new)
+    pairs = enumerate(zip(before, after, strict=False))
+    same = next((i for i, (a, b) in pairs if a != b), min(len(before), len(after)))
+    start = same - LEAD if same - LEAD > LEAD else 0
+    return _cut(before, start), _cut(after, start)
 
 
 def shown_key(key: str) -> str:
@@ -293,10 +319,16 @@ def diff_text(diff: ReleaseDiff) -> str:
         for key, row, changes in table.withdrawn:
             lines.append(f"  x {shown_key(key)}{_label(row)}")
             lines.append(f"      withdrawn {show(row.get('withdrawn'))}: {show(row.get('withdrawn_reason'))}")
-            lines += [f"      {change.path}: {show(change.old)} → {show(change.new)}" for change in changes]
+            lines += [
+                f"      {change.path}: {' → '.join(show_change(change.old, change.new))}"
+                for change in changes
+            ]
         for key, changes in table.changed:
             lines.append(f"  ~ {shown_key(key)}")
-            lines += [f"      {change.path}: {show(change.old)} → {show(change.new)}" for change in changes]
+            lines += [
+                f"      {change.path}: {' → '.join(show_change(change.old, change.new))}"
+                for change in changes
+            ]
     counts = diff.counts()
     lines.append("")
     if any(counts.values()) or not all(table.unchanged for table in diff.tables):

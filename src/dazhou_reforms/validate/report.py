@@ -128,17 +128,16 @@ def write_json(found: Found, write: Write) -> None:
     Exactly ``json.dumps(document, ensure_ascii=False, indent=2)`` of the whole document, written a
     problem at a time: the problems are counted first (the summary leads), then written.
     """
-    total = sum(sum(1 for _ in found.section(kind)) for kind in KINDS if kind != "info")
-    warnings = sum(1 for _ in found.section("warning"))
+    errors = sum(sum(1 for _ in found.section(kind)) for kind in KINDS if kind not in NOT_ERRORS)
     head = {
         "report_version": JSON_REPORT_VERSION,
-        "valid": total == warnings,
+        "valid": errors == 0,
         "exit_code": found.exit_code,
         "summary": {
             "files": found.files,
             "records": found.records,
             "valid_records": found.valid_records,
-            "problems": total,
+            "problems": errors,  # errors only: warnings and information are listed, not counted
             "truncated": found.truncated,
         },
     }
