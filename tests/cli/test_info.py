@@ -529,6 +529,16 @@ def test_diff_a_new_top_level_field_left_empty_is_no_change_of_the_record(tmp_pa
         "\n"
         "total: 0 added, 0 removed, 1 changed, 0 withdrawn\n"
     )
+    backwards = run("diff", str(tmp_path / "b"), str(tmp_path / "a"))  # lists what forwards lists
+    assert backwards.exit_code == 0, backwards.output
+    assert backwards.stdout.endswith(
+        "glossary: 0 added, 0 removed, 1 changed, 0 withdrawn\n"
+        "  fields removed: term_en_variants\n"
+        "  ~ y\n"
+        '      term_en_variants: ["Why"] → (absent)\n'
+        "\n"
+        "total: 0 added, 0 removed, 1 changed, 0 withdrawn\n"
+    )
 
 
 def test_diff_shows_a_change_near_the_end_of_a_long_text(tmp_path: Path) -> None:

@@ -178,15 +178,20 @@ def _parent(path: str) -> str:
 _INDEX = re.compile(r"\[[0-9]+\]")
 
 
-def _unlisted(change: Change, fields_added: tuple[str, ...]) -> bool:
-    """A value of a field the table gained that is not a change of the record (see the module
-    docstring): null or an empty list in a new top-level field, anything in a new nested one."""
-    if change.old is not _ABSENT:
+def _unlisted(change: Change, fields_added: tuple[str, ...], fields_removed: tuple[str, ...]) -> bool:
+    """A value of a field the table gained (or lost) that is not a change of the record (see the
+    module docstring): null or an empty list in a new (or gone) top-level field, anything in a new
+    (or gone) nested one. So a diff read backwards lists what the forward one lists."""
+    if change.old is _ABSENT:
+        fields, value = fields_added, change.new
+    elif change.new is _ABSENT:
+        fields, value = fields_removed, change.old
+    else:
         return False
     field = _INDEX.sub("[]", change.path)
-    if field not in fields_added:
+    if field not in fields:
         return False
-    return change.new is None or change.new == [] or "." in field or "[" in field
+    return value is None or value == [] or "." in field or "[" in field
 
 
 def diff_rows(
@@ -218,7 +223,9 @@ def diff_rows(
     withdrawn = []
     for key in sorted(before.keys() & after.keys()):
         changes = tuple(
-            change for change in value_changes(before[key], after[key]) if not _unlisted(change, fields_added)
+            change
+            for change in value_changes(before[key], after[key])
+            if not _unlisted(change, fields_added, fields_removed)
         )
         if is_withdrawn(after[key]) and not is_withdrawn(before[key]):
             others = tuple(change for change in changes if change.path not in WITHDRAWN_FIELDS)
