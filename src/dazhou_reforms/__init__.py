@@ -131,6 +131,11 @@ __all__ = [
 ]
 
 
+def __dir__() -> list[str]:
+    """The public names (what ``from dazhou_reforms import *`` gives), not the module's helpers."""
+    return sorted(__all__)
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         import importlib

@@ -110,8 +110,8 @@ def read_source_text(path: Path) -> tuple[str, int]:
     text, problem = decode_utf8(data, shown)
     if problem is not None or text is None:
         assert problem is not None
-        hint = f" ({problem.hint})" if problem.hint else ""
-        refuse(f"{problem.file}:{problem.line}: {problem.message}{hint}; save it as UTF-8 without BOM")
+        hint = f": {problem.hint}" if problem.hint else ": save it as UTF-8 without BOM"
+        refuse(f"{problem.file}:{problem.line}: {problem.message}{hint}")
         raise AssertionError  # refuse() exits
     changed = data.count(b"\r")
     bad = re.search(f"[{ARTICLE_FORBIDDEN}]", text)
