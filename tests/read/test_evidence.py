@@ -226,3 +226,14 @@ def test_evidence_without_source_id_is_missing_field_naming_every_source(
             "a-copy, dazhou-reform-article-2024-04-10",
         )
     ]
+
+
+@pytest.mark.parametrize("source_id", ['""', '"no-such-source"'])
+def test_an_unknown_source_id_is_a_problem_of_that_field(
+    source_id: str, make_tree: Callable[..., Path], tmp_path: Path
+) -> None:
+    problems = _problems(make_tree, tmp_path, "evidence", f"source_id = {source_id}")
+    assert [(p.code, p.path, p.line) for p in problems] == [
+        ("unresolved-reference", "evidence[0].source_id", 10)
+    ]
+    assert "dazhou-reforms new source" in (problems[0].hint or "")

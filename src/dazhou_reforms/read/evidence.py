@@ -212,8 +212,11 @@ def _resolve(
             at.problem(
                 codes.UNRESOLVED_REFERENCE,
                 f"unknown source {quoted(source_id)}",
+                "source_id",
                 expected="one of " + ", ".join(sorted(texts)),
                 found=shorten(source_id),
+                hint="write the id of the source the quote is from (raw/sources/<id>.toml), "
+                "or add that source with `dazhou-reforms new source`",
             )
         ]
     text = texts[source_id]
