@@ -121,3 +121,17 @@ def test_the_shipped_1_0_0_still_loads() -> None:
     loaders.clear_cache()
     reforms = dazhou_reforms.load_reforms(version="1.0.0")
     assert len(reforms) == 48 and all(r.withdrawn is None for r in reforms)
+
+
+@pytest.mark.parametrize("withdrawn", [(), (0,), (4,), (0, 1, 4), (1, 3), (0, 1, 2, 3, 4)])
+def test_live_rows_keeps_the_live_rows_in_order_with_the_schema(withdrawn: tuple[int, ...]) -> None:
+    import pyarrow as pa
+
+    from dazhou_reforms.loaders import live_rows
+
+    dates = [date(2026, 11, 30) if index in withdrawn else None for index in range(5)]
+    table = pa.table({"id": list("abcde"), "withdrawn": pa.array(dates, pa.date32())})
+    table = table.replace_schema_metadata({b"huggingface": b"{}"})
+    live = live_rows(table)
+    assert live.column("id").to_pylist() == [c for index, c in enumerate("abcde") if index not in withdrawn]
+    assert live.schema == table.schema and live.schema.metadata == {b"huggingface": b"{}"}
