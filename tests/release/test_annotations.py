@@ -167,3 +167,19 @@ def test_two_builds_give_the_same_annotation_bytes(
     again = build_fixture(tmp_path)
     for name in ("annotations.jsonld", "datapackage.json", "croissant.json", "SHA256SUMS", "reforms.jsonl"):
         assert (again / name).read_bytes() == (release / name).read_bytes(), name
+
+
+def test_the_streamed_file_is_the_document_as_json_writes_it(
+    sample_tables: Callable[[], dict[str, list[Any]]],
+) -> None:
+    """``annotations_bytes`` writes an annotation at a time; the bytes are those of the whole
+    document rendered at once (with no annotation too)."""
+    from dazhou_reforms.release.annotations import annotations_bytes, render_annotations
+    from dazhou_reforms.release.evidence import with_selectors
+    from dazhou_reforms.release.json_schema import render_json
+    from dazhou_reforms.release.write import release_rows
+
+    rows = release_rows(with_selectors(sample_tables()))
+    assert annotations_bytes(rows, "9.9.9") == render_json(render_annotations(rows, "9.9.9"))
+    for few in ({"sources": rows["sources"]}, {"sources": []}):  # the sources' own spans; none
+        assert annotations_bytes(few, "9.9.9") == render_json(render_annotations(few, "9.9.9"))

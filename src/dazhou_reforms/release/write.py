@@ -147,7 +147,7 @@ def release_rows(tables: Mapping[str, Sequence[BaseModel]]) -> dict[str, list[di
 
 def render_release(tables: Mapping[str, Sequence[BaseModel]], release: ReleaseInfo) -> dict[str, bytes]:
     """File name -> bytes of every file of the release, ``SHA256SUMS`` included."""
-    from dazhou_reforms.release.annotations import ANNOTATIONS_NAME, render_annotations
+    from dazhou_reforms.release.annotations import ANNOTATIONS_NAME, annotations_bytes
     from dazhou_reforms.release.card import render_card
     from dazhou_reforms.release.coverage import compute_coverage
     from dazhou_reforms.release.coverage_text import coverage_markdown
@@ -166,11 +166,12 @@ def render_release(tables: Mapping[str, Sequence[BaseModel]], release: ReleaseIn
         files[f"{table}.parquet"] = parquet_bytes(arrow_table(table, files[f"{table}.jsonl"]))
         arrow_sizes[table] = arrow_size(files[f"{table}.parquet"])
         files[f"{table}.schema.json"] = render_json(table_json_schema(table))
-    files[ANNOTATIONS_NAME] = render_json(render_annotations(rows, release.version))
+    files[ANNOTATIONS_NAME] = annotations_bytes(rows, release.version)
     files["datapackage.json"] = render_json(render_datapackage(rows, files, release))
     files["croissant.json"] = render_json(render_croissant(rows, files, release))
     coverage = compute_coverage(tables)
     files["README.md"] = render_card(rows, files, arrow_sizes, release, coverage_markdown(coverage))
+    del rows  # the explorer reads the records: their row dicts would only raise the peak memory
     files["explorer.html"] = render_explorer(tables, coverage, version=release.version).encode("utf-8")
     files[SUMS_NAME] = checksums(files)
     return dict(sorted(files.items()))
