@@ -64,7 +64,7 @@ def test_card_body_follows_the_datasheet_and_counts_from_the_data(release: Path)
         "Motivation",
         "Composition",
         "Collection process",
-        "Preprocessing, cleaning, labelling",
+        "Preprocessing, cleaning, labeling",
         "Uses",
         "Distribution",
         "Maintenance",
@@ -102,7 +102,7 @@ def test_licensing_is_stated_in_card_datapackage_and_croissant(release: Path) ->
         == "https://creativecommons.org/licenses/by/4.0/"
     )
     for text in (body, package["description"], croissant["description"]):
-        assert "its rights remain with them" in text
+        assert "its rights remain with its authors and publisher" in text
         for author in AUTHORS_ZH:
             assert author in text
     assert "MIT License" in package["description"]

@@ -25,9 +25,10 @@ NAME = "dazhou-reforms"
 PRETTY_NAME = "Dazhou reforms: the reforms and figures of a 2024 article on reform in Dazhou, Sichuan"
 DESCRIPTION = (
     "A hand-curated, machine-verifiable, bilingual (Chinese and English) dataset of every reform, "
-    "mechanism, pilot, micro-reform, organization, recognition and figure reported in one article on "
-    "reform in Dazhou (达州市), Sichuan, China. Every record points at the exact characters of the "
-    "article that support it; every figure keeps the text as stated beside its normalized value and unit."
+    "mechanism, pilot, micro-reform, organization, recognition and figure reported in its sources on "
+    "reform in Dazhou (达州市), Sichuan, China, the first of them a 2024 article. Every record points at "
+    "the exact characters of its source that support it; every figure keeps the text as stated beside "
+    "its normalized value and unit."
 )
 KEYWORDS = (
     "China",
@@ -59,13 +60,14 @@ CODE_LICENSE = {
 DEFAULT_TABLE = "reforms"
 
 TABLE_SUMMARIES = {
-    "sources": "The article, with its full text and SHA-256.",
-    "sections": "The parts of the article (title, lead, parts 1–3, conclusion, byline) and their spans.",
-    "organizations": "The bodies the article names: party committees, departments, zones, companies.",
+    "sources": "The source documents (the 2024 article first), each with its full text and SHA-256.",
+    "sections": "The parts of each source (the article's title, lead, parts 1–3, conclusion, byline) "
+    "and their spans.",
+    "organizations": "The bodies the sources name: party committees, departments, zones, companies.",
     "reforms": "Strategies, goals, mechanisms, reforms, pilots, micro-reforms and institutions, "
     "with their recognitions.",
     "metrics": "Figures, ranks, counts and durations, as stated and normalized, linked to their reform.",
-    "glossary": "Coined terms and slogans of the article, rendered and explained in English.",
+    "glossary": "Coined terms and slogans of the sources, rendered and explained in English.",
     "vocabularies": "The codes of every controlled vocabulary with Chinese and English labels.",
 }
 
@@ -155,9 +157,9 @@ def text_rights_statement(credits: Sequence[SourceCredit]) -> str:
     articles = "; ".join(credit.credit_line() for credit in credits) or "the source article"
     return (
         f"The article text (the `text` column of `sources` and the `quote` of every evidence span) is "
-        f"{articles}. It is included, credited to its authors and publisher, as the cited source so "
-        f"that every quote can be verified; its rights remain with them, and the CC BY 4.0 licence of "
-        f"the records does not extend to it."
+        f"{articles}. It is included, credited to its authors, as the cited source so that every "
+        f"quote can be verified; its rights remain with its authors and publisher, and the CC BY 4.0 "
+        f"licence of the records does not extend to it."
     )
 
 
