@@ -101,6 +101,14 @@ Coverage: 57.1% of body sentences cited (4/7), 35.4% of characters (40/113)
 """
 
 
+def one_table_release(folder: Path, table: str, rows: list[dict[str, Any]]) -> None:
+    """A release folder of one JSON Lines table of ``rows`` and its SHA256SUMS."""
+    folder.mkdir()
+    data = "".join(json.dumps(row) + "\n" for row in rows).encode()
+    (folder / f"{table}.jsonl").write_bytes(data)
+    (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  {table}.jsonl\n")
+
+
 def test_info_shows_the_newest_release_by_default(releases: Path) -> None:
     result = run("info")
     assert result.exit_code == 0, result.output
@@ -258,11 +266,7 @@ def test_diff_vocabulary_entries_are_keyed_by_vocabulary_and_code(
 
 def test_diff_fields_added_and_removed_between_schemas(tmp_path: Path) -> None:
     for name, row in (("a", {"id": "x", "old_field": 1}), ("b", {"id": "x", "new_field": [1, 2]})):
-        folder = tmp_path / name
-        folder.mkdir()
-        data = (json.dumps(row) + "\n").encode()
-        (folder / "things.jsonl").write_bytes(data)
-        (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  things.jsonl\n")
+        one_table_release(tmp_path / name, "things", [row])
     result = run("diff", str(tmp_path / "a"), str(tmp_path / "b"))
     assert result.exit_code == 0, result.output
     assert (
@@ -283,11 +287,7 @@ def test_diff_a_new_empty_field_is_named_once_not_for_every_row(tmp_path: Path) 
         ],
     }
     for name, table in rows.items():
-        folder = tmp_path / name
-        folder.mkdir()
-        data = "".join(json.dumps(row) + "\n" for row in table).encode()
-        (folder / "reforms.jsonl").write_bytes(data)
-        (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  reforms.jsonl\n")
+        one_table_release(tmp_path / name, "reforms", table)
     result = run("diff", str(tmp_path / "a"), str(tmp_path / "b"))
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith(
@@ -485,11 +485,7 @@ def test_diff_new_nested_fields_are_named_once_and_not_listed_row_by_row(tmp_pat
         ],
     }
     for name, table in rows.items():
-        folder = tmp_path / name
-        folder.mkdir()
-        data = "".join(json.dumps(row) + "\n" for row in table).encode()
-        (folder / "reforms.jsonl").write_bytes(data)
-        (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  reforms.jsonl\n")
+        one_table_release(tmp_path / name, "reforms", table)
     result = run("diff", str(tmp_path / "a"), str(tmp_path / "b"))
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith(
@@ -514,11 +510,7 @@ def test_diff_a_new_top_level_field_left_empty_is_no_change_of_the_record(tmp_pa
         ],
     }
     for name, table in rows.items():
-        folder = tmp_path / name
-        folder.mkdir()
-        data = "".join(json.dumps(row) + "\n" for row in table).encode()
-        (folder / "glossary.jsonl").write_bytes(data)
-        (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  glossary.jsonl\n")
+        one_table_release(tmp_path / name, "glossary", table)
     result = run("diff", str(tmp_path / "a"), str(tmp_path / "b"))
     assert result.exit_code == 0, result.output
     assert result.stdout.endswith(
@@ -550,11 +542,7 @@ def test_diff_shows_a_change_near_the_end_of_a_long_text(tmp_path: Path) -> None
         "b": {"id": "x", "note": head + "then ends another."},
     }
     for name, row in rows.items():
-        folder = tmp_path / name
-        folder.mkdir()
-        data = (json.dumps(row) + "\n").encode()
-        (folder / "glossary.jsonl").write_bytes(data)
-        (folder / "SHA256SUMS").write_text(f"{hashlib.sha256(data).hexdigest()}  glossary.jsonl\n")
+        one_table_release(tmp_path / name, "glossary", [row])
     result = run("diff", str(tmp_path / "a"), str(tmp_path / "b"))
     assert result.exit_code == 0, result.output
     assert '      note: …line, then ends one way." → …line, then ends another."\n' in result.stdout
