@@ -70,13 +70,13 @@ def build_release(raw_dir: Path, out_dir: Path, changelog: Path, replace_draft: 
     from dazhou_reforms.check.dataset import read_and_check
     from dazhou_reforms.problems.codes import is_error
     from dazhou_reforms.problems.problem import sort_key
-    from dazhou_reforms.release.changelog import missing_entry, release_date_from
+    from dazhou_reforms.release.changelog import release_entry
     from dazhou_reforms.release.metadata import ReleaseInfo
     from dazhou_reforms.release.published import publication
     from dazhou_reforms.release.write import ReleaseConflict, render_release, write_release
 
-    why = missing_entry(changelog, __version__)
-    if why is not None:
+    date, why = release_entry(changelog, __version__)
+    if date is None:
         click.echo(f"error: {why}. A release needs its dated CHANGELOG entry; nothing was built", err=True)
         raise SystemExit(EXIT_BAD_DATA)
     dataset = read_and_check(raw_dir)
@@ -88,7 +88,7 @@ def build_release(raw_dir: Path, out_dir: Path, changelog: Path, replace_draft: 
         raise SystemExit(EXIT_BAD_DATA)
     tables = dataset.tables
     del dataset  # where each record came from (every file's text) only serves problems: free it
-    release = ReleaseInfo(__version__, release_date_from(changelog, __version__))
+    release = ReleaseInfo(__version__, date)
     files = render_release(tables, release)
     folder = out_dir / __version__
     if replace_draft and folder.exists():
