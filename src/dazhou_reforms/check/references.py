@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from difflib import get_close_matches
 
 from dazhou_reforms.check.evidence import quote_mismatch, selector_mismatches
 from dazhou_reforms.check.figures import check_metric
 from dazhou_reforms.check.reporter import Reporter, Resolve, Tables
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.problem import shorten
+from dazhou_reforms.read.model_errors import closest
 from dazhou_reforms.schema.models import Evidence, Metric, Model, Record, Reform, Section, Source
 
 #: A "did you mean" is looked for among at most this many ids, for at most this many problems of
@@ -26,10 +26,7 @@ def _ids(records: Iterable[Model]) -> set[str]:
 
 def nearest_id(value: str, ids: AbstractSet[str]) -> str | None:
     """The existing id ``value`` (a mistyped reference) is closest to, if one is close enough."""
-    if len(ids) > NEAREST_AMONG or len(value) > 64:
-        return None
-    close = get_close_matches(value, ids, n=1, cutoff=0.6)
-    return close[0] if close else None
+    return None if len(ids) > NEAREST_AMONG else closest(value, ids, 64)
 
 
 def reference_hint(value: str, target: str, nearest: str | None, toml: bool) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Collection
 from datetime import date, time
 from difflib import get_close_matches
 from functools import cache
@@ -82,13 +83,23 @@ def field_names(model: type[BaseModel]) -> list[str]:
     return list(model.model_fields)
 
 
+def closest(value: str, candidates: Collection[str], longest: int) -> str | None:
+    """The candidate ``value`` is closest to (:func:`difflib.get_close_matches`, cutoff 0.6), or None
+    when none is close, or when ``value`` is longer than ``longest``: it is not compared then, since
+    the comparison's cost grows with its length, and so long a value is no near miss."""
+    if len(value) > longest:
+        return None
+    close = get_close_matches(value, candidates, n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def did_you_mean(name: str, model: type[BaseModel]) -> str:
     """A hint for an unknown field: the closest known field name, if any is close (a name over
     three times as long as the longest field name cannot be: it is not compared, however long)."""
     names = field_names(model)
-    close = get_close_matches(name, names, n=1, cutoff=0.6) if len(name) <= 3 * max(map(len, names)) else []
-    if close:
-        return f"did you mean `{close[0]}`?"
+    close = closest(name, names, 3 * max(map(len, names)))
+    if close is not None:
+        return f"did you mean `{close}`?"
     return f"the fields of this record are: {', '.join(names)}"
 
 
@@ -155,10 +166,7 @@ def near_code(value: object, allowed: list[str]) -> str | None:
     if not isinstance(value, str) or not allowed or len(value) > 64:
         return None
     normal = re.sub(r"[\s-]+", "_", value.strip().lower())
-    if normal in allowed:
-        return normal
-    close = get_close_matches(normal, allowed, n=1, cutoff=0.6)
-    return close[0] if close else None
+    return normal if normal in allowed else closest(normal, allowed, 64)
 
 
 def _date_hint(name: object, toml: bool) -> str:
