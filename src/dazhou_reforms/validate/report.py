@@ -60,7 +60,7 @@ def _plain(text: str, **_: Any) -> str:
 def summary(found: Found, counts: dict[str, int]) -> str:
     """The last line of a report; ``counts``: problems by kind, in the order the report gave them."""
     read = f"{found.records:,} record(s) in {found.files:,} file(s)"
-    information = sum(count for kind, count in counts.items() if kind == "info")
+    information = counts.get("info", 0)
     also = f" ({information:,} information)" if information else ""
     total = sum(counts.values()) - information
     warnings = counts.get("warning", 0)
