@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -103,6 +104,27 @@ def test_a_version_without_a_dated_changelog_entry_is_not_built(
         f"error: {changelog.as_posix()} {why.format(v=__version__)}. "
         "A release needs its dated CHANGELOG entry; nothing was built\n"
     )
+    assert not (tmp_path / "build").exists()
+
+
+@pytest.mark.parametrize(
+    ("make", "why"),
+    [
+        (os.mkfifo, "it is a FIFO (named pipe), not a regular file"),
+        (lambda path: path.symlink_to("/dev/zero"), "it is a character device, not a regular file"),
+        (lambda path: path.symlink_to("nowhere.md"), "it is a symbolic link to a file that does not exist"),
+        (os.mkdir, "it is a directory, not a regular file"),
+    ],
+)
+def test_a_changelog_that_is_no_regular_file_is_refused_at_once(
+    tmp_path: Path, make_raw: Callable[[Path], Path], run_build: Callable[..., Result], make: Any, why: str
+) -> None:
+    """A FIFO (which would block a read) or /dev/zero (endless) as the CHANGELOG: refused, not read."""
+    make_raw(tmp_path)
+    make(tmp_path / "CHANGELOG.md")
+    result = build(tmp_path, run_build)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: cannot read {(tmp_path / 'CHANGELOG.md').as_posix()} ({why}")
     assert not (tmp_path / "build").exists()
 
 
