@@ -379,9 +379,9 @@ QUOTING_TABLES = ("reforms", "metrics", "organizations", "glossary")
 def sources_of(record: Model) -> list[str]:
     """The ids of the sources a record quotes (its evidence and its recognitions'), sorted: the
     sources that support it."""
-    from dazhou_reforms.release.source_counts import record_sources
+    from dazhou_reforms.release.coverage import evidence_spans
 
-    return record_sources(record)
+    return sorted({source_id for source_id, _, _ in evidence_spans(record)})
 
 
 def records_quoting(source_id: str, version: str | None = None) -> dict[str, list[Model]]:

@@ -255,8 +255,9 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 # --- evidence ------------------------------------------------------------------------------------
 
 
-def evidence_spans(record: BaseModel) -> Iterator[tuple[str, int, int]]:
-    """``(source_id, start, end)`` of every evidence span of a record, nested ones (recognitions) included."""
+def evidence_spans(record: object) -> Iterator[tuple[str, int, int]]:
+    """``(source_id, start, end)`` of every evidence span of a record (a model), nested ones
+    (recognitions) included."""
 
     def visit(value: object) -> Iterator[tuple[str, int, int]]:
         if isinstance(value, Evidence):

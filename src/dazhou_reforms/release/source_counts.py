@@ -36,14 +36,6 @@ def _source_ids(value: object) -> Iterator[str]:
                     yield from _source_ids(element)
 
 
-def record_sources(record: object) -> list[str]:
-    """The ids of the sources a record (a model) quotes: its evidence and its recognitions'; sorted."""
-    found = {span.source_id for span in getattr(record, "evidence", ())}
-    for recognition in getattr(record, "recognitions", ()):
-        found.update(span.source_id for span in recognition.evidence)
-    return sorted(found)
-
-
 @dataclass(frozen=True)
 class SourceCount:
     """One source: what it is, how many sections it has, which records quote it."""
