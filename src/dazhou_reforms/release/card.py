@@ -120,7 +120,7 @@ def composition(rows: Rows) -> list[str]:
         (e["source_id"], e["start"], e["end"])
         for table in rows
         for row in rows[table]
-        for e in _all_evidence(row)
+        for e in meta.row_evidence(row)
     )
     out += [
         "",
@@ -145,16 +145,6 @@ def composition(rows: Rows) -> list[str]:
         *source_table(rows, meta.markdown_text),
     ]
     return out
-
-
-def _all_evidence(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    spans = list(row.get("evidence", ()))
-    for value in row.values():
-        if isinstance(value, list):
-            for item in value:
-                if isinstance(item, Mapping) and "evidence" in item:
-                    spans.extend(item["evidence"])
-    return spans
 
 
 def empty_fields(rows: Rows) -> list[str]:

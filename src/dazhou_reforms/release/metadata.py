@@ -175,6 +175,17 @@ def evidence_count(table: str, rows: Sequence[Mapping[str, Any]]) -> int:
     return sum(_count_evidence(table_struct(table), row) for row in rows)
 
 
+def row_evidence(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The evidence spans of a released row: its own, then its nested records' (recognitions')."""
+    spans = list(row.get("evidence") or ())
+    for value in row.values():
+        if isinstance(value, list | tuple):
+            spans += [
+                span for item in value if isinstance(item, Mapping) for span in item.get("evidence") or ()
+            ]
+    return spans
+
+
 def covered_characters(spans: Iterable[tuple[str, int, int]]) -> int:
     """How many characters of the source texts at least one ``(source_id, start, end)`` span covers,
     each counted once: the length of the union of the spans of each source (sorted and merged, so
