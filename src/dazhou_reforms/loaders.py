@@ -372,9 +372,6 @@ def live_rows(table: pa.Table) -> pa.Table:
 
 # --- several sources ------------------------------------------------------------------------------
 
-#: The tables whose records quote sources, in the order :func:`records_quoting` gives them.
-QUOTING_TABLES = ("reforms", "metrics", "organizations", "glossary")
-
 
 def sources_of(record: Model) -> list[str]:
     """The ids of the sources a record quotes (its evidence and its recognitions'), sorted: the
@@ -385,8 +382,11 @@ def sources_of(record: Model) -> list[str]:
 
 
 def records_quoting(source_id: str, version: str | None = None) -> dict[str, list[Model]]:
-    """Table -> the records that quote source ``source_id`` (:data:`QUOTING_TABLES`, each sorted by
-    id); ``KeyError`` naming the sources when there is no such source."""
+    """Table -> the records that quote source ``source_id`` (the tables of
+    :data:`~dazhou_reforms.release.source_counts.QUOTING_TABLES`, in that order, each sorted by id);
+    ``KeyError`` naming the sources when there is no such source."""
+    from dazhou_reforms.release.source_counts import QUOTING_TABLES
+
     known = [source.id for source in load_sources(version)]
     if source_id not in known:
         raise KeyError(f"no source with id {source_id!r}; sources: {', '.join(known)}")

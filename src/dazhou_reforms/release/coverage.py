@@ -3,7 +3,8 @@ and per section.
 
 Pure functions over the released tables (table name -> records). What counts:
 
-- **Citing records** are the content tables :data:`CITING_TABLES` — reforms (with the evidence of
+- **Citing records** are those of the content tables :data:`CITING_TABLES` (the tables of
+  :data:`~dazhou_reforms.release.source_counts.QUOTING_TABLES`) — reforms (with the evidence of
   their recognitions), metrics, organizations and the glossary. The evidence of ``sources`` (title,
   publication line, authors) and ``sections`` (a heading or opening words that anchor the section)
   only locates parts of the text; it supports no statement, so it does not count as citing.
@@ -35,10 +36,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from dazhou_reforms.release.source_counts import QUOTING_TABLES
 from dazhou_reforms.schema.models import Evidence, Section, Source
 
-#: The tables whose evidence supports (cites) the article's sentences.
-CITING_TABLES = ("reforms", "metrics", "organizations", "glossary")
+#: The tables whose evidence supports (cites) the sources' sentences: the quoting tables, under the
+#: name ``info`` and the coverage tests use.
+CITING_TABLES = QUOTING_TABLES
 
 #: Characters that end a sentence.
 TERMINATORS = frozenset("。；;！!？?")
