@@ -37,7 +37,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from dazhou_reforms.release.source_counts import QUOTING_TABLES
-from dazhou_reforms.schema.models import Evidence, Section, Source
+from dazhou_reforms.schema.models import Evidence, Section, Source, is_live
 
 #: The tables whose evidence supports (cites) the sources' sentences: the quoting tables, under the
 #: name ``info`` and the coverage tests use.
@@ -323,7 +323,7 @@ def compute_coverage(tables: Mapping[str, Sequence[BaseModel]]) -> Coverage:
     citing: dict[str, list[tuple[int, int]]] = {source_id: [] for source_id in texts}
     for table in CITING_TABLES:
         for record in tables.get(table, ()):
-            if getattr(record, "withdrawn", None) is not None:
+            if not is_live(record):
                 continue  # a withdrawn record no longer stands for what it quotes
             for source_id, start, end in evidence_spans(record):
                 citing.setdefault(source_id, []).append((start, end))
