@@ -9,7 +9,7 @@ preprocessing, uses, distribution, maintenance; every count in it is computed fr
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dazhou_reforms.release import cite
@@ -87,20 +87,6 @@ def field_table(struct: Struct) -> list[str]:
         f"| `{c.name}` | `{type_label(c.type, c.nullable)}` | {_column_doc(c)} |" for c in struct.columns
     ]
     return lines
-
-
-def _nested_structs(table: str) -> list[Struct]:
-    found: dict[str, Struct] = {}
-
-    def visit(struct: Struct) -> None:
-        for column in struct.columns:
-            inner = column.type.item if isinstance(column.type, ListOf) else column.type
-            if isinstance(inner, Struct) and inner.name not in found:
-                found[inner.name] = inner
-                visit(inner)
-
-    visit(table_struct(table))
-    return list(found.values())
 
 
 def _counts(pairs: list[tuple[str, int]]) -> str:
@@ -278,16 +264,24 @@ def body(rows: Rows, release: meta.ReleaseInfo) -> list[str]:
             "",
             *field_table(table_struct(table)),
         ]
-    for struct in _nested_structs_of(tables):
+    for struct in nested_structs_of(tables):
         lines += ["", f"### `{struct.name}` (nested)", "", struct.description, "", *field_table(struct)]
     return lines
 
 
-def _nested_structs_of(tables: Sequence[str]) -> list[Struct]:
+def nested_structs_of(tables: Iterable[str]) -> list[Struct]:
+    """The nested records (Evidence, Recognition) of ``tables``, in the order the tables first use them."""
     found: dict[str, Struct] = {}
+
+    def visit(struct: Struct) -> None:
+        for column in struct.columns:
+            inner = column.type.item if isinstance(column.type, ListOf) else column.type
+            if isinstance(inner, Struct) and inner.name not in found:
+                found[inner.name] = inner
+                visit(inner)
+
     for table in tables:
-        for struct in _nested_structs(table):
-            found.setdefault(struct.name, struct)
+        visit(table_struct(table))
     return list(found.values())
 
 
