@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 
 from dazhou_reforms.loaders import load_sources, read_release_file, resolve_version
-from dazhou_reforms.release.cite import FORMATS, Citation, Format, citation_of, render
+from dazhou_reforms.release.cite import FORMATS, Citation, Format, check_format, citation_of, render
 
 __all__ = ["FORMATS", "citation", "release_citation"]
 
@@ -30,6 +30,5 @@ def release_citation(version: str | None = None) -> Citation:
 def citation(format: Format = "bibtex", version: str | None = None) -> str:
     """How to cite the dataset and its source article: ``"bibtex"`` (default), ``"apa"`` or
     ``"cff"`` (the text of a ``CITATION.cff``)."""
-    if format not in FORMATS:
-        raise ValueError(f"unknown citation format {format!r}; formats: {', '.join(FORMATS)}")
-    return render(release_citation(version), format)
+    form = check_format(format)  # before the release is read
+    return render(release_citation(version), form)

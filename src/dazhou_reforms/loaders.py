@@ -231,7 +231,9 @@ def _load(table: str, model: type[M], version: str | None, include_withdrawn: bo
         records = cast("tuple[M, ...]", _records(resolved, table))
     if include_withdrawn:
         return list(records)
-    return [record for record in records if getattr(record, "withdrawn", None) is None]
+    from dazhou_reforms.schema.models import is_live
+
+    return [record for record in records if is_live(record)]
 
 
 def load_sources(version: str | None = None, include_withdrawn: bool = False) -> list[Source]:
@@ -278,17 +280,42 @@ def load_glossary(version: str | None = None, include_withdrawn: bool = False) -
     return _load("glossary", GlossaryTerm, version, include_withdrawn)
 
 
+#: table -> its loader (every table but ``vocabularies``), in the order of ``TABLES``.
+LOADERS: dict[str, Callable[..., list[Any]]] = {
+    "sources": load_sources,
+    "sections": load_sections,
+    "organizations": load_organizations,
+    "reforms": load_reforms,
+    "metrics": load_metrics,
+    "glossary": load_glossary,
+}
+
+
+def _no_such(what: str, key: str, known: list[str], otherwise: str = "") -> KeyError:
+    """``KeyError``: no ``what`` with id ``key``, naming the ids of ``known`` close to it (else
+    ``otherwise``)."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(key, known, n=3)
+    hint = f"; did you mean {', '.join(close)}?" if close else otherwise
+    return KeyError(f"no {what} with id {key!r}{hint}")
+
+
+def get_record(table: str, record_id: str, version: str | None = None, what: str | None = None) -> Any:
+    """One record of ``table`` by id, withdrawn or not: an id someone cited must resolve (its
+    ``withdrawn`` says what became of it). ``KeyError`` naming close ids when there is none (``what``
+    names the record there; default: "<table> record")."""
+    records = {record.id: record for record in LOADERS[table](version, include_withdrawn=True)}
+    if record_id not in records:
+        raise _no_such(what or f"{table} record", record_id, list(records))
+    return records[record_id]
+
+
 def get_reform(reform_id: str, version: str | None = None) -> Reform:
     """One reform by id, withdrawn or not (see its ``withdrawn``); ``KeyError`` naming close ids when
     there is none."""
-    reforms = {reform.id: reform for reform in load_reforms(version, include_withdrawn=True)}
-    if reform_id not in reforms:
-        from difflib import get_close_matches
-
-        close = get_close_matches(reform_id, list(reforms), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise KeyError(f"no reform with id {reform_id!r}{hint}")
-    return reforms[reform_id]
+    reform: Reform = get_record("reforms", reform_id, version, what="reform")
+    return reform
 
 
 def metrics_for(reform_id: str, version: str | None = None) -> list[Metric]:
@@ -372,32 +399,26 @@ def live_rows(table: pa.Table) -> pa.Table:
 
 # --- several sources ------------------------------------------------------------------------------
 
-#: The tables whose records quote sources, in the order :func:`records_quoting` gives them.
-QUOTING_TABLES = ("reforms", "metrics", "organizations", "glossary")
-
 
 def sources_of(record: Model) -> list[str]:
     """The ids of the sources a record quotes (its evidence and its recognitions'), sorted: the
     sources that support it."""
-    from dazhou_reforms.release.source_counts import record_sources
+    from dazhou_reforms.release.coverage import evidence_spans
 
-    return record_sources(record)
+    return sorted({source_id for source_id, _, _ in evidence_spans(record)})
 
 
 def records_quoting(source_id: str, version: str | None = None) -> dict[str, list[Model]]:
-    """Table -> the records that quote source ``source_id`` (:data:`QUOTING_TABLES`, each sorted by
-    id); ``KeyError`` naming the sources when there is no such source."""
+    """Table -> the records that quote source ``source_id`` (the tables of
+    :data:`~dazhou_reforms.release.source_counts.QUOTING_TABLES`, in that order, each sorted by id);
+    ``KeyError`` naming the sources when there is no such source."""
+    from dazhou_reforms.release.source_counts import QUOTING_TABLES
+
     known = [source.id for source in load_sources(version)]
     if source_id not in known:
         raise KeyError(f"no source with id {source_id!r}; sources: {', '.join(known)}")
-    loaders: dict[str, Callable[[str | None], list[Any]]] = {
-        "reforms": load_reforms,
-        "metrics": load_metrics,
-        "organizations": load_organizations,
-        "glossary": load_glossary,
-    }
     return {
-        table: [record for record in loaders[table](version) if source_id in sources_of(record)]
+        table: [record for record in LOADERS[table](version) if source_id in sources_of(record)]
         for table in QUOTING_TABLES
     }
 
@@ -409,12 +430,8 @@ def load_series(series_id: str, version: str | None = None) -> list[Metric]:
     metrics = load_metrics(version)
     found = [metric for metric in metrics if metric.series_id == series_id]
     if not found:
-        from difflib import get_close_matches
-
         known = sorted({metric.series_id for metric in metrics if metric.series_id is not None})
-        close = get_close_matches(series_id, known, n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else f" ({len(known)} series in this release)"
-        raise KeyError(f"no series with id {series_id!r}{hint}")
+        raise _no_such("series", series_id, known, f" ({len(known)} series in this release)")
 
     def order(metric: Metric) -> tuple[int, int, str]:
         return (metric.period_start or 0, metric.period_end or metric.period_start or 0, metric.id)

@@ -6,8 +6,7 @@ when there is none); ``search("森林")`` returns the records whose id or name m
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from dazhou_reforms import loaders
@@ -27,66 +26,40 @@ NAME_FIELDS: dict[str, tuple[str, ...]] = {
 #: How a record matched, best first (the first key of the search order).
 EXACT_ID, EXACT_NAME, IN_NAME = 0, 1, 2
 
-LOADERS: dict[str, Callable[..., Sequence[Any]]] = {
-    "sources": loaders.load_sources,
-    "sections": loaders.load_sections,
-    "organizations": loaders.load_organizations,
-    "reforms": loaders.load_reforms,
-    "metrics": loaders.load_metrics,
-    "glossary": loaders.load_glossary,
-}
-
 
 def records_of(table: str, version: str | None, include_withdrawn: bool) -> Sequence[Any]:
     """The records of ``table``; withdrawn ones (in releases that have them) only if asked for."""
-    load = LOADERS[table]
-    if "include_withdrawn" in inspect.signature(load).parameters:
-        return load(version, include_withdrawn=include_withdrawn)
-    return [
-        record for record in load(version) if include_withdrawn or getattr(record, "withdrawn", None) is None
-    ]
-
-
-def _get(table: str, record_id: str, version: str | None) -> Any:
-    # Withdrawn records too: an id someone cited must resolve (its ``withdrawn`` says what became of it).
-    records = {record.id: record for record in records_of(table, version, include_withdrawn=True)}
-    if record_id not in records:
-        from difflib import get_close_matches
-
-        close = get_close_matches(record_id, list(records), n=3)
-        hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise KeyError(f"no {table} record with id {record_id!r}{hint}")
-    return records[record_id]
+    return loaders.LOADERS[table](version, include_withdrawn=include_withdrawn)
 
 
 def get_metric(metric_id: str, version: str | None = None) -> Metric:
     """One metric by id (withdrawn or not); ``KeyError`` naming close ids when there is none."""
-    record: Metric = _get("metrics", metric_id, version)
+    record: Metric = loaders.get_record("metrics", metric_id, version)
     return record
 
 
 def get_organization(organization_id: str, version: str | None = None) -> Organization:
     """One organization by id (withdrawn or not); ``KeyError`` naming close ids when there is none."""
-    record: Organization = _get("organizations", organization_id, version)
+    record: Organization = loaders.get_record("organizations", organization_id, version)
     return record
 
 
 def get_source(source_id: str, version: str | None = None) -> Source:
     """One source (with its full text) by id (withdrawn or not); ``KeyError`` naming close ids
     when there is none."""
-    record: Source = _get("sources", source_id, version)
+    record: Source = loaders.get_record("sources", source_id, version)
     return record
 
 
 def get_section(section_id: str, version: str | None = None) -> Section:
     """One section of a source by id (withdrawn or not); ``KeyError`` naming close ids when there is none."""
-    record: Section = _get("sections", section_id, version)
+    record: Section = loaders.get_record("sections", section_id, version)
     return record
 
 
 def get_term(term_id: str, version: str | None = None) -> GlossaryTerm:
     """One glossary term by id (withdrawn or not); ``KeyError`` naming close ids when there is none."""
-    record: GlossaryTerm = _get("glossary", term_id, version)
+    record: GlossaryTerm = loaders.get_record("glossary", term_id, version)
     return record
 
 

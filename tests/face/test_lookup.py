@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -98,12 +99,17 @@ def test_python_dash_m_is_the_command_line() -> None:
 
 
 def test_withdrawn_records_resolve_by_id_but_are_not_searched(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dazhou_reforms import lookup
+    from dazhou_reforms import loaders
 
     glossary = dz.load_glossary()
     gone = glossary[0].model_copy(update={"withdrawn": "2026-11-30", "withdrawn_reason": "a duplicate"})
     marked = [gone, *glossary[1:]]
-    monkeypatch.setitem(lookup.LOADERS, "glossary", lambda version=None: marked)
+
+    def load(version: str | None = None, include_withdrawn: bool = False) -> list[Any]:
+        # as the loaders do: withdrawn records only when asked for
+        return [record for record in marked if include_withdrawn or models.is_live(record)]
+
+    monkeypatch.setitem(loaders.LOADERS, "glossary", load)
     assert dz.get_term(gone.id) is gone
     assert gone.id not in [r.id for r in dz.search(gone.id)]
     assert [r.id for r in dz.search(gone.id, include_withdrawn=True)] == [gone.id]

@@ -9,7 +9,7 @@ preprocessing, uses, distribution, maintenance; every count in it is computed fr
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dazhou_reforms.release import cite
@@ -89,20 +89,6 @@ def field_table(struct: Struct) -> list[str]:
     return lines
 
 
-def _nested_structs(table: str) -> list[Struct]:
-    found: dict[str, Struct] = {}
-
-    def visit(struct: Struct) -> None:
-        for column in struct.columns:
-            inner = column.type.item if isinstance(column.type, ListOf) else column.type
-            if isinstance(inner, Struct) and inner.name not in found:
-                found[inner.name] = inner
-                visit(inner)
-
-    visit(table_struct(table))
-    return list(found.values())
-
-
 def _counts(pairs: list[tuple[str, int]]) -> str:
     return ", ".join(f"`{name}` {count}" for name, count in pairs) or "none"
 
@@ -120,7 +106,7 @@ def composition(rows: Rows) -> list[str]:
         (e["source_id"], e["start"], e["end"])
         for table in rows
         for row in rows[table]
-        for e in _all_evidence(row)
+        for e in meta.row_evidence(row)
     )
     out += [
         "",
@@ -145,16 +131,6 @@ def composition(rows: Rows) -> list[str]:
         *source_table(rows, meta.markdown_text),
     ]
     return out
-
-
-def _all_evidence(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    spans = list(row.get("evidence", ()))
-    for value in row.values():
-        if isinstance(value, list):
-            for item in value:
-                if isinstance(item, Mapping) and "evidence" in item:
-                    spans.extend(item["evidence"])
-    return spans
 
 
 def empty_fields(rows: Rows) -> list[str]:
@@ -288,16 +264,24 @@ def body(rows: Rows, release: meta.ReleaseInfo) -> list[str]:
             "",
             *field_table(table_struct(table)),
         ]
-    for struct in _nested_structs_of(tables):
+    for struct in nested_structs_of(tables):
         lines += ["", f"### `{struct.name}` (nested)", "", struct.description, "", *field_table(struct)]
     return lines
 
 
-def _nested_structs_of(tables: Sequence[str]) -> list[Struct]:
+def nested_structs_of(tables: Iterable[str]) -> list[Struct]:
+    """The nested records (Evidence, Recognition) of ``tables``, in the order the tables first use them."""
     found: dict[str, Struct] = {}
+
+    def visit(struct: Struct) -> None:
+        for column in struct.columns:
+            inner = column.type.item if isinstance(column.type, ListOf) else column.type
+            if isinstance(inner, Struct) and inner.name not in found:
+                found[inner.name] = inner
+                visit(inner)
+
     for table in tables:
-        for struct in _nested_structs(table):
-            found.setdefault(struct.name, struct)
+        visit(table_struct(table))
     return list(found.values())
 
 

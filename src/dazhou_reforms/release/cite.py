@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -55,15 +55,17 @@ def citation_of(version: str, date: str | None, rows: Mapping[str, Sequence[Mapp
     return Citation(version, date, tuple(meta.source_credits(rows)))
 
 
+def check_format(form: str) -> Format:
+    """``form`` when it is one of :data:`FORMATS`; else ``ValueError`` naming them."""
+    if form not in FORMATS:
+        raise ValueError(f"unknown citation format {form!r}; formats: {', '.join(FORMATS)}")
+    return form
+
+
 def render(citation: Citation, form: Format) -> str:
     """The citation in one of :data:`FORMATS` (text ending in a newline)."""
-    if form == "bibtex":
-        return bibtex(citation)
-    if form == "apa":
-        return apa(citation)
-    if form == "cff":
-        return cff(citation)
-    raise ValueError(f"unknown citation format {form!r}; formats: {', '.join(FORMATS)}")
+    renderers: dict[Format, Callable[[Citation], str]] = {"bibtex": bibtex, "apa": apa, "cff": cff}
+    return renderers[check_format(form)](citation)
 
 
 def _missing(credit: meta.SourceCredit) -> str:

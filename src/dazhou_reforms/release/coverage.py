@@ -3,7 +3,8 @@ and per section.
 
 Pure functions over the released tables (table name -> records). What counts:
 
-- **Citing records** are the content tables :data:`CITING_TABLES` — reforms (with the evidence of
+- **Citing records** are those of the content tables :data:`CITING_TABLES` (the tables of
+  :data:`~dazhou_reforms.release.source_counts.QUOTING_TABLES`) — reforms (with the evidence of
   their recognitions), metrics, organizations and the glossary. The evidence of ``sources`` (title,
   publication line, authors) and ``sections`` (a heading or opening words that anchor the section)
   only locates parts of the text; it supports no statement, so it does not count as citing.
@@ -35,10 +36,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
-from dazhou_reforms.schema.models import Evidence, Section, Source
+from dazhou_reforms.release.source_counts import QUOTING_TABLES
+from dazhou_reforms.schema.models import Evidence, Section, Source, is_live
 
-#: The tables whose evidence supports (cites) the article's sentences.
-CITING_TABLES = ("reforms", "metrics", "organizations", "glossary")
+#: The tables whose evidence supports (cites) the sources' sentences: the quoting tables, under the
+#: name ``info`` and the coverage tests use.
+CITING_TABLES = QUOTING_TABLES
 
 #: Characters that end a sentence.
 TERMINATORS = frozenset("。；;！!？?")
@@ -255,8 +258,9 @@ def sentences(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 # --- evidence ------------------------------------------------------------------------------------
 
 
-def evidence_spans(record: BaseModel) -> Iterator[tuple[str, int, int]]:
-    """``(source_id, start, end)`` of every evidence span of a record, nested ones (recognitions) included."""
+def evidence_spans(record: object) -> Iterator[tuple[str, int, int]]:
+    """``(source_id, start, end)`` of every evidence span of a record (a model), nested ones
+    (recognitions) included."""
 
     def visit(value: object) -> Iterator[tuple[str, int, int]]:
         if isinstance(value, Evidence):
@@ -319,7 +323,7 @@ def compute_coverage(tables: Mapping[str, Sequence[BaseModel]]) -> Coverage:
     citing: dict[str, list[tuple[int, int]]] = {source_id: [] for source_id in texts}
     for table in CITING_TABLES:
         for record in tables.get(table, ()):
-            if getattr(record, "withdrawn", None) is not None:
+            if not is_live(record):
                 continue  # a withdrawn record no longer stands for what it quotes
             for source_id, start, end in evidence_spans(record):
                 citing.setdefault(source_id, []).append((start, end))

@@ -55,21 +55,14 @@ def coverage_lines(coverage: Coverage) -> list[str]:
 
 
 def _section_rows(sections: Iterable[SectionCoverage]) -> list[str]:
-    rows = []
-    for section in sections:
-        tally = section.tally
-        rows.append(
-            f"| {markdown_text(section.heading_en)} | {tally.cited_sentences} / {tally.sentences} | "
-            f"{percent(tally.sentence_share)} | {tally.covered_characters} / {tally.characters} | "
-            f"{percent(tally.character_share)} |"
-        )
-    return rows
+    return [_tally_row(section.tally, markdown_text(section.heading_en)) for section in sections]
 
 
-def _total_row(total: Tally, label: str = "**all**") -> str:
+def _tally_row(tally: Tally, label: str = "**all**") -> str:
+    """A row of a coverage table: ``label`` (Markdown), then the tally's counts and shares."""
     return (
-        f"| {label} | {total.cited_sentences} / {total.sentences} | {percent(total.sentence_share)} | "
-        f"{total.covered_characters} / {total.characters} | {percent(total.character_share)} |"
+        f"| {label} | {tally.cited_sentences} / {tally.sentences} | {percent(tally.sentence_share)} | "
+        f"{tally.covered_characters} / {tally.characters} | {percent(tally.character_share)} |"
     )
 
 
@@ -99,8 +92,8 @@ def coverage_markdown(coverage: Coverage) -> str:
         for source_id in sources:
             lines += ["", f"### `{source_id}`", "", *TABLE_HEAD]
             lines += _section_rows(coverage.of_source(source_id))
-            lines.append(_total_row(coverage.source_tally(source_id)))
-        lines += ["", "All sources together:", "", *TABLE_HEAD[:2], _total_row(total)]
+            lines.append(_tally_row(coverage.source_tally(source_id)))
+        lines += ["", "All sources together:", "", *TABLE_HEAD[:2], _tally_row(total)]
     else:
         lines = [
             "## Article coverage",
@@ -114,7 +107,7 @@ def coverage_markdown(coverage: Coverage) -> str:
             "",
             *TABLE_HEAD,
             *_section_rows(coverage.sections),
-            _total_row(total),
+            _tally_row(total),
         ]
     uncited = coverage.uncited
     lines.append("")

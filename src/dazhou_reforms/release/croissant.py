@@ -128,40 +128,40 @@ def record_set(table: str) -> dict[str, Any]:
     }
 
 
+def _file_object(name: str, data: bytes, description: str, encoding: str) -> dict[str, Any]:
+    """A data file of the release as a ``cr:FileObject``, with its size and SHA-256."""
+    return {
+        "@type": "cr:FileObject",
+        "@id": name,
+        "name": name,
+        "description": description,
+        "contentUrl": name,
+        "contentSize": f"{len(data)} B",
+        "encodingFormat": encoding,
+        "sha256": hashlib.sha256(data).hexdigest(),
+    }
+
+
 def render_croissant(
     rows: Mapping[str, Sequence[Mapping[str, Any]]], files: Mapping[str, bytes], release: meta.ReleaseInfo
 ) -> dict[str, Any]:
     """The Croissant descriptor; ``files`` holds the bytes of every data file it lists."""
     credits = meta.source_credits(rows)
-    distribution = []
-    for table in rows:
-        for suffix in (".parquet", ".jsonl"):
-            name = f"{table}{suffix}"
-            distribution.append(
-                {
-                    "@type": "cr:FileObject",
-                    "@id": name,
-                    "name": name,
-                    "description": f"Table `{table}` as {FORMAT_NAMES[suffix]}.",
-                    "contentUrl": name,
-                    "contentSize": f"{len(files[name])} B",
-                    "encodingFormat": ENCODINGS[suffix],
-                    "sha256": hashlib.sha256(files[name]).hexdigest(),
-                }
-            )
+    distribution = [
+        _file_object(
+            f"{table}{suffix}",
+            files[f"{table}{suffix}"],
+            f"Table `{table}` as {FORMAT_NAMES[suffix]}.",
+            ENCODINGS[suffix],
+        )
+        for table in rows
+        for suffix in (".parquet", ".jsonl")
+    ]
     if ANNOTATIONS_NAME in files:
-        data = files[ANNOTATIONS_NAME]
         distribution.append(
-            {
-                "@type": "cr:FileObject",
-                "@id": ANNOTATIONS_NAME,
-                "name": ANNOTATIONS_NAME,
-                "description": meta.ANNOTATIONS_SUMMARY,
-                "contentUrl": ANNOTATIONS_NAME,
-                "contentSize": f"{len(data)} B",
-                "encodingFormat": "application/ld+json",
-                "sha256": hashlib.sha256(data).hexdigest(),
-            }
+            _file_object(
+                ANNOTATIONS_NAME, files[ANNOTATIONS_NAME], meta.ANNOTATIONS_SUMMARY, "application/ld+json"
+            )
         )
     version = release.version
     dated = {"datePublished": release.date} if release.date else {}

@@ -57,6 +57,8 @@ Keyed = tuple[tuple[str, dict[str, Any]], ...]
 Changed = tuple[tuple[str, tuple[Change, ...]], ...]
 #: The fields of a withdrawal (see ``schema.models.Record``).
 WITHDRAWN_FIELDS = ("withdrawn", "withdrawn_reason")
+#: The kinds of record change counted, in the order they are reported.
+KINDS = ("added", "removed", "changed", "withdrawn")
 
 
 def is_withdrawn(row: Mapping[str, Any]) -> bool:
@@ -88,6 +90,15 @@ class TableDiff:
             or self.fields_removed
         )
 
+    def counts(self) -> dict[str, int]:
+        """How many records were added, removed, changed and withdrawn."""
+        return {
+            "added": len(self.added),
+            "removed": len(self.removed),
+            "changed": len(self.changed),
+            "withdrawn": len(self.withdrawn),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "fields_added": list(self.fields_added),
@@ -116,12 +127,11 @@ class ReleaseDiff:
     tables: tuple[TableDiff, ...] = field(default_factory=tuple)
 
     def counts(self) -> dict[str, int]:
-        return {
-            "added": sum(len(t.added) for t in self.tables),
-            "removed": sum(len(t.removed) for t in self.tables),
-            "changed": sum(len(t.changed) for t in self.tables),
-            "withdrawn": sum(len(t.withdrawn) for t in self.tables),
-        }
+        total = dict.fromkeys(KINDS, 0)
+        for table in self.tables:
+            for kind, count in table.counts().items():
+                total[kind] += count
+        return total
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -194,31 +204,22 @@ def _unlisted(change: Change, fields_added: tuple[str, ...], fields_removed: tup
     return value is None or value == [] or "." in field or "[" in field
 
 
+def _fields_only_in(fields: Mapping[str, None], others: Mapping[str, None]) -> tuple[str, ...]:
+    """The fields of ``fields`` that ``others`` lacks where their parent is in both: not the fields
+    of a list that was empty there."""
+    return tuple(
+        name for name in fields if name not in others and _parent(name) in others and not name.endswith("[]")
+    )
+
+
 def diff_rows(
     table: str, before: Mapping[str, dict[str, Any]], after: Mapping[str, dict[str, Any]]
 ) -> TableDiff:
     """Rows added, removed, withdrawn and changed between two tables of rows by key, in key order,
     and the fields the table gained or lost (when both releases have rows to tell)."""
     old_fields, new_fields = _fields(before), _fields(after)
-    # a field is new (or gone) where its parent is in both: not the fields of a list that was empty
-    fields_added = (
-        tuple(
-            name
-            for name in new_fields
-            if name not in old_fields and _parent(name) in old_fields and not name.endswith("[]")
-        )
-        if before
-        else ()
-    )
-    fields_removed = (
-        tuple(
-            name
-            for name in old_fields
-            if name not in new_fields and _parent(name) in new_fields and not name.endswith("[]")
-        )
-        if after
-        else ()
-    )
+    fields_added = _fields_only_in(new_fields, old_fields) if before else ()
+    fields_removed = _fields_only_in(old_fields, new_fields) if after else ()
     changed = []
     withdrawn = []
     for key in sorted(before.keys() & after.keys()):
@@ -316,7 +317,7 @@ def diff_text(diff: ReleaseDiff) -> str:
         if table.unchanged:
             lines.append(f"{table.table}: unchanged")
             continue
-        lines.append(f"{table.table}: {_counts_text(_table_counts(table))}")
+        lines.append(f"{table.table}: {_counts_text(table.counts())}")
         if table.fields_added:
             lines.append(f"  fields added: {', '.join(map(shown_key, table.fields_added))}")
         if table.fields_removed:
@@ -326,33 +327,21 @@ def diff_text(diff: ReleaseDiff) -> str:
         for key, row, changes in table.withdrawn:
             lines.append(f"  x {shown_key(key)}{_label(row)}")
             lines.append(f"      withdrawn {show(row.get('withdrawn'))}: {show(row.get('withdrawn_reason'))}")
-            lines += [
-                f"      {change.path}: {' → '.join(show_change(change.old, change.new))}"
-                for change in changes
-            ]
+            lines += map(_change_line, changes)
         for key, changes in table.changed:
             lines.append(f"  ~ {shown_key(key)}")
-            lines += [
-                f"      {change.path}: {' → '.join(show_change(change.old, change.new))}"
-                for change in changes
-            ]
-    counts = diff.counts()
+            lines += map(_change_line, changes)
     lines.append("")
-    if any(counts.values()) or not all(table.unchanged for table in diff.tables):
-        lines.append(f"total: {_counts_text(counts)}")
+    if not all(table.unchanged for table in diff.tables):  # a record counted is a table changed
+        lines.append(f"total: {_counts_text(diff.counts())}")
     else:
         lines.append("no differences")
     return "\n".join(lines) + "\n"
 
 
-def _table_counts(table: TableDiff) -> dict[str, int]:
-    return {
-        "added": len(table.added),
-        "removed": len(table.removed),
-        "changed": len(table.changed),
-        "withdrawn": len(table.withdrawn),
-    }
+def _change_line(change: Change) -> str:
+    return f"      {change.path}: {' → '.join(show_change(change.old, change.new))}"
 
 
 def _counts_text(counts: Mapping[str, int]) -> str:
-    return ", ".join(f"{counts[kind]} {kind}" for kind in ("added", "removed", "changed", "withdrawn"))
+    return ", ".join(f"{counts[kind]} {kind}" for kind in KINDS)

@@ -46,6 +46,7 @@ from pydantic import BaseModel
 
 from dazhou_reforms.release.coverage import CITING_TABLES, Coverage
 from dazhou_reforms.schema.models import Evidence, Recognition
+from dazhou_reforms.schema.selectors import prefix_of, suffix_of
 
 TEMPLATE = "explorer_template.html"
 #: The placeholders of the template, each present exactly once, outside the script and the style.
@@ -73,9 +74,6 @@ SOURCE_FIELDS = (
     "withdrawn_reason",
     "text",
 )
-#: Code points of context a span's text-fragment link starts from when the evidence has no
-#: ``prefix``/``suffix`` (the page computes them from the source text, as the release does).
-CONTEXT = 32
 
 
 def _json_value(value: Any, sources: Mapping[str, int]) -> Any:
@@ -93,13 +91,13 @@ def _json_value(value: Any, sources: Mapping[str, int]) -> Any:
 
 def _context(evidence: Evidence, texts: Mapping[str, str]) -> list[str]:
     """``[prefix, suffix]`` of the evidence when the release gives them and they are not what the page
-    computes itself from the source text (``CONTEXT`` code points either side); else ``[]``."""
+    computes itself from the source text (:data:`~dazhou_reforms.schema.selectors.CONTEXT` code
+    points either side, as the release does); else ``[]``."""
     prefix, suffix = getattr(evidence, "prefix", None), getattr(evidence, "suffix", None)
     if not isinstance(prefix, str) or not isinstance(suffix, str):
         return []
     text = texts.get(evidence.source_id, "")
-    start, end = evidence.start, evidence.end
-    if (prefix, suffix) == (text[max(0, start - CONTEXT) : start], text[end : end + CONTEXT]):
+    if (prefix, suffix) == (prefix_of(text, evidence.start), suffix_of(text, evidence.end)):
         return []
     return [prefix, suffix]
 

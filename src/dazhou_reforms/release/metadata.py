@@ -175,21 +175,26 @@ def evidence_count(table: str, rows: Sequence[Mapping[str, Any]]) -> int:
     return sum(_count_evidence(table_struct(table), row) for row in rows)
 
 
+def row_evidence(row: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    """The evidence spans of a released row: its own, then its nested records' (recognitions')."""
+    spans = list(row.get("evidence") or ())
+    for value in row.values():
+        if isinstance(value, list | tuple):
+            spans += [
+                span for item in value if isinstance(item, Mapping) for span in item.get("evidence") or ()
+            ]
+    return spans
+
+
 def covered_characters(spans: Iterable[tuple[str, int, int]]) -> int:
     """How many characters of the source texts at least one ``(source_id, start, end)`` span covers,
-    each counted once: the length of the union of the spans of each source (sorted and merged, so
-    memory grows with the spans, not with the characters they cover)."""
+    each counted once: the length of the union of the spans of each source."""
+    from dazhou_reforms.release.coverage import merged_spans  # pydantic: only when a card is made
+
     by_source: dict[str, list[tuple[int, int]]] = {}
     for source_id, start, end in spans:
         by_source.setdefault(source_id, []).append((start, end))
-    total = 0
-    for source_spans in by_source.values():
-        reach = 0  # the end of the union so far
-        for start, end in sorted(source_spans):
-            if end > reach:
-                total += end - max(start, reach)
-                reach = end
-    return total
+    return sum(end - start for spans_of in by_source.values() for start, end in merged_spans(spans_of))
 
 
 def _count_evidence(struct: Struct, row: Mapping[str, Any]) -> int:

@@ -13,7 +13,7 @@ from typing import Any
 
 from dazhou_reforms.problems.codes import KINDS, markdown_table
 from dazhou_reforms.release import metadata as meta
-from dazhou_reforms.release.card import type_label
+from dazhou_reforms.release.card import nested_structs_of, type_label
 from dazhou_reforms.schema.field_types import Column, ListOf, Scalar, Struct, table_struct
 from dazhou_reforms.schema.models import TABLES
 from dazhou_reforms.schema.vocabularies import VOCABULARIES
@@ -70,22 +70,6 @@ def field_rows(struct: Struct) -> list[str]:
     return lines
 
 
-def nested_structs() -> list[Struct]:
-    """The nested records (Evidence, Recognition) in the order the tables first use them."""
-    found: dict[str, Struct] = {}
-
-    def visit(struct: Struct) -> None:
-        for column in struct.columns:
-            inner = column.type.item if isinstance(column.type, ListOf) else column.type
-            if isinstance(inner, Struct) and inner.name not in found:
-                found[inner.name] = inner
-                visit(inner)
-
-    for table in TABLES:
-        visit(table_struct(table))
-    return list(found.values())
-
-
 def data_dictionary(vocabulary_rows: Sequence[Mapping[str, Any]]) -> str:
     """The data dictionary: every table and nested record, every field with its type, whether it may
     be null, its meaning and its allowed codes; then every vocabulary with its codes' labels.
@@ -108,7 +92,7 @@ def data_dictionary(vocabulary_rows: Sequence[Mapping[str, Any]]) -> str:
         lines += ["", f"## `{table}` {{#{table}}}", "", meta.TABLE_SUMMARIES.get(table, struct.description)]
         lines += ["", struct.description, "", *field_rows(struct)]
     lines += ["", "## Nested records"]
-    for struct in nested_structs():
+    for struct in nested_structs_of(TABLES):
         lines += ["", f"### `{struct.name}` {{#{struct.name.lower()}}}", "", struct.description, ""]
         lines += field_rows(struct)
     lines += [

@@ -7,9 +7,11 @@ and by ``dazhou-reforms info``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from dazhou_reforms.release.metadata import row_evidence
 
 #: The tables whose records quote sources (sections and sources locate parts of a text).
 QUOTING_TABLES = ("reforms", "metrics", "organizations", "glossary")
@@ -17,31 +19,10 @@ QUOTING_TABLES = ("reforms", "metrics", "organizations", "glossary")
 Rows = Mapping[str, Sequence[Mapping[str, Any]]]
 
 
-def quoted_sources(row: Mapping[str, Any]) -> list[str]:
-    """The ids of the sources a row's evidence names, its nested records' (recognitions) included;
-    sorted, each once."""
-    return sorted(set(_source_ids(row)))
-
-
-def _source_ids(value: object) -> Iterator[str]:
-    if isinstance(value, Mapping):
-        evidence = value.get("evidence")
-        if isinstance(evidence, Sequence):
-            for span in evidence:
-                if isinstance(span, Mapping) and isinstance(span.get("source_id"), str):
-                    yield span["source_id"]
-        for key, item in value.items():
-            if key != "evidence" and isinstance(item, list | tuple):
-                for element in item:
-                    yield from _source_ids(element)
-
-
-def record_sources(record: object) -> list[str]:
-    """The ids of the sources a record (a model) quotes: its evidence and its recognitions'; sorted."""
-    found = {span.source_id for span in getattr(record, "evidence", ())}
-    for recognition in getattr(record, "recognitions", ()):
-        found.update(span.source_id for span in recognition.evidence)
-    return sorted(found)
+def row_sources(row: Mapping[str, Any]) -> list[str]:
+    """The ids of the sources a released row's evidence names, its recognitions' included; sorted,
+    each once."""
+    return sorted({span["source_id"] for span in row_evidence(row)})
 
 
 @dataclass(frozen=True)
@@ -68,7 +49,7 @@ def source_counts(rows: Rows) -> list[SourceCount]:
     quoting: dict[str, dict[str, int]] = {}
     for table in QUOTING_TABLES:
         for row in rows.get(table, ()):
-            for source_id in quoted_sources(row):
+            for source_id in row_sources(row):
                 counts = quoting.setdefault(source_id, {})
                 counts[table] = counts.get(table, 0) + 1
     return [
@@ -86,7 +67,7 @@ def source_counts(rows: Rows) -> list[SourceCount]:
 
 def several_sources(rows: Rows) -> int:
     """How many records (of :data:`QUOTING_TABLES`) quote more than one source."""
-    return sum(1 for table in QUOTING_TABLES for row in rows.get(table, ()) if len(quoted_sources(row)) > 1)
+    return sum(1 for table in QUOTING_TABLES for row in rows.get(table, ()) if len(row_sources(row)) > 1)
 
 
 def source_table(rows: Rows, escape: Any = str) -> list[str]:

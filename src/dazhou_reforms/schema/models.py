@@ -176,6 +176,12 @@ class Evidence(Model):
 EvidenceList = Annotated[Items[Evidence], Field(min_length=1)]
 
 
+def is_live(record: object) -> bool:
+    """Whether a record stands: not withdrawn (a record of a release before 1.1.0, which has no
+    ``withdrawn``, always does)."""
+    return getattr(record, "withdrawn", None) is None
+
+
 class Record(Model):
     """A table row with an id. Subclasses declare ``evidence`` last, so it serializes last.
 

@@ -26,7 +26,7 @@ from dazhou_reforms.release.folder import (
     packaged_root,
     versions_in,
 )
-from dazhou_reforms.schema.models import ID_TABLES, Model, Source
+from dazhou_reforms.schema.models import ID_TABLES, Model, Source, is_live
 from dazhou_reforms.validate.inputs import is_directory, path_problem
 
 
@@ -49,7 +49,7 @@ class Context:
             record_id = getattr(record, "id", None)
             if isinstance(record_id, str):
                 ids.add(record_id)
-                if getattr(record, "withdrawn", None) is not None:
+                if not is_live(record):
                     self.withdrawn.setdefault(table, set()).add(record_id)
             if isinstance(record, Source):
                 self.sources = [s for s in self.sources if s.id != record.id] + [record]

@@ -25,9 +25,9 @@ class SourceFilter:
         """A valid record read at ``line`` of ``file`` (JSON Lines, JSON)."""
         if line is None or file in self.files:
             return
-        from dazhou_reforms.release.source_counts import record_sources
+        from dazhou_reforms.release.coverage import evidence_spans
 
-        quotes = record_sources(record)
+        quotes = {source_id for source_id, _, _ in evidence_spans(record)}
         marks = self.other if self.ids.isdisjoint(quotes) else self.asked
         bits = marks.setdefault(file, bytearray())
         if len(bits) <= line >> 3:
