@@ -58,9 +58,6 @@ class Located:
     record_id: str
     path: str  # evidence[0], recognitions[1].evidence[0]
     evidence: Evidence
-    #: Whether the record's file writes the entry's ``source_id`` (the reader fills it in where
-    #: there is one source).
-    explicit: bool = True
 
 
 def spans_of(tables: dict[str, list[Model]], source_id: str) -> list[Located]:
@@ -81,22 +78,6 @@ def spans_of(tables: dict[str, list[Model]], source_id: str) -> list[Located]:
                             Located(table, record_id, f"recognitions[{number}].evidence[{index}]", span)
                         )
     return found
-
-
-def mark_explicit(raw: Path, item: Located) -> Located:
-    """``item`` with ``explicit`` read from its record's file (at most 1 MiB, as the reader reads it)."""
-    import tomllib
-    from dataclasses import replace
-
-    from dazhou_reforms.read.files import read_bounded
-    from dazhou_reforms.read.raw_files import MAX_TOML_SIZE
-
-    data: Any = tomllib.loads(
-        read_bounded(raw / item.table / f"{item.record_id}.toml", MAX_TOML_SIZE).decode()
-    )
-    for part in re.findall(r"[a-z_]+|\d+", item.path):
-        data = data[int(part)] if part.isdigit() else data[part]
-    return replace(item, explicit=isinstance(data, dict) and "source_id" in data)
 
 
 def read_new_text(path: Path) -> str:
@@ -220,8 +201,7 @@ def reanchor(
     located = spans_of(dataset.tables, source_id)
     if write:
         assert new_id is not None
-        located = [mark_explicit(raw_dir, item) for item in located]
-        check_writable(raw_dir, source, new_id, located)
+        check_writable(raw_dir, new_id)
     spans = [Span(item.evidence.start, item.evidence.end, item.evidence.quote) for item in located]
     anchors = Anchoring(source.text, spans, folding).anchor(new_text)
     rows = [report_row(item, anchor) for item, anchor in zip(located, anchors, strict=True)]
@@ -253,28 +233,22 @@ def reanchor(
         raise SystemExit(EXIT_BAD_DATA)
 
 
-def check_writable(raw: Path, source: Source, new_id: str, located: list[Located]) -> None:
-    """:class:`click.UsageError` (nothing written) when ``--write`` cannot go ahead: the id is taken,
-    or an evidence entry of the source leaves its ``source_id`` out (with a second source it would
-    no longer say which source it quotes)."""
+def check_writable(raw: Path, new_id: str) -> None:
+    """:class:`click.BadParameter` (nothing written) when ``--write`` cannot go ahead: the id is taken."""
     from dazhou_reforms.cli.new import used_ids
 
     if new_id in used_ids(raw, use_release=False) or (raw / "sources" / f"{new_id}.txt").exists():
         raise click.BadParameter(f"the id {new_id} is already used in {raw}", param_hint="--new-id")
-    implicit = sorted({item.table + "/" + item.record_id for item in located if not item.explicit})
-    if implicit:
-        shown = ", ".join(implicit[:5]) + (f", … ({len(implicit)} records)" if len(implicit) > 5 else "")
-        raise click.UsageError(
-            f"evidence without `source_id` in {shown}: with a second source, such an entry would no "
-            f'longer say which source it quotes. Write source_id = "{source.id}" in every evidence entry '
-            "first; nothing was written"
-        )
 
 
 def write_reanchored(
     raw: Path, source: Source, new_id: str, text: str, located: list[Located], anchors: list[Anchor]
 ) -> list[Path]:
     """Write the new source and the anchored evidence into raw/ (see the module docstring)."""
+    from dazhou_reforms.read.files import read_bounded
+    from dazhou_reforms.read.raw_files import MAX_TOML_SIZE
+    from dazhou_reforms.read.text import decode_utf8
+
     own = [
         (anchor.start, anchor.quote)
         for item, anchor in zip(located, anchors, strict=True)
@@ -296,8 +270,12 @@ def write_reanchored(
         assert anchor.start is not None and anchor.quote is not None
         path = raw / item.table / f"{item.record_id}.toml"
         additions.setdefault(path, []).append((item.path, anchor.start, anchor.quote))
-    for path, entries in additions.items():
-        files[path] = with_evidence(path.read_text(encoding="utf-8"), new_id, entries)
+    for path, entries in additions.items():  # read once, bounded, line endings LF, as the reader reads it
+        record, problem = decode_utf8(read_bounded(path, MAX_TOML_SIZE), path.as_posix())
+        if record is None:  # changed since it was checked
+            assert problem is not None
+            raise click.UsageError(f"{problem.to_text()}; nothing was written")
+        files[path] = with_evidence(record, new_id, entries)
     for path, content in files.items():
         write_atomically(path, content, create=path.parent.name == "sources")
     return list(files)
