@@ -335,7 +335,8 @@ def option(options: dict[str, object], name: str) -> str | None:
 
 def new_source(raw: Path, source_id: str | None, options: dict[str, object], taken: set[str]) -> None:
     """The work of ``new source`` (see the module docstring)."""
-    from dazhou_reforms.cli.new import create_exclusively, write_new
+    from dazhou_reforms.cli.files import create_exclusively
+    from dazhou_reforms.cli.new import write_new
 
     text_path = options.get("text")
     if source_id is None:

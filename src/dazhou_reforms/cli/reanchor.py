@@ -19,7 +19,8 @@ evidence to the records, never changing the old source or any existing evidence 
 - sections are left alone: a section belongs to one source (add the reprint's sections by hand).
 
 Every file is first made in memory, then written atomically (a temporary file beside it, fsync,
-rename); the new source files are created, never overwritten.
+then renamed over a record file, or linked as a new source file: those are created, never
+overwritten, even by a file made meanwhile).
 
 Exit status: 0 every span anchored; 1 some span ambiguous or orphaned (still reported, and with
 ``--write`` the anchored ones written), or raw/ has problems; 2 usage or an unreadable new text.
@@ -29,9 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -245,6 +244,7 @@ def write_reanchored(
     raw: Path, source: Source, new_id: str, text: str, located: list[Located], anchors: list[Anchor]
 ) -> list[Path]:
     """Write the new source and the anchored evidence into raw/ (see the module docstring)."""
+    from dazhou_reforms.cli.files import create_exclusively, replace_atomically
     from dazhou_reforms.read.files import read_bounded
     from dazhou_reforms.read.raw_files import MAX_TOML_SIZE
     from dazhou_reforms.read.text import decode_utf8
@@ -277,7 +277,13 @@ def write_reanchored(
             raise click.UsageError(f"{problem.to_text()}; nothing was written")
         files[path] = with_evidence(record, new_id, entries)
     for path, content in files.items():
-        write_atomically(path, content, create=path.parent.name == "sources")
+        if path.parent.name != "sources":
+            replace_atomically(path, content)
+            continue
+        try:
+            create_exclusively(path, content)
+        except FileExistsError:
+            raise click.UsageError(f"{path} exists; nothing more was written") from None
     return list(files)
 
 
@@ -328,21 +334,3 @@ def with_evidence(toml_text: str, new_id: str, entries: list[tuple[str, int, str
         )
         owner["evidence"].append(tomlkit.parse(written)["entry"])  # as the curators write an entry
     return tomlkit.dumps(document)
-
-
-def write_atomically(path: Path, content: str, create: bool = False) -> None:
-    """Write ``content`` to ``path`` through a temporary file in the same folder (fsync, rename);
-    with ``create``, refuse an existing ``path``."""
-    if create and os.path.lexists(path):
-        raise click.UsageError(f"{path} exists; nothing more was written")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
