@@ -23,10 +23,11 @@ from pathlib import Path
 
 import click
 
-from dazhou_reforms.read.files import FileTooLarge, read_bounded, why_unreadable
+from dazhou_reforms.problems import codes
+from dazhou_reforms.read import raw_files
 from dazhou_reforms.read.headings import Heading, find_headings
 from dazhou_reforms.read.raw_files import MAX_SOURCE_TEXT_SIZE
-from dazhou_reforms.read.text import decode_utf8
+from dazhou_reforms.read.text import lf_line_endings
 from dazhou_reforms.schema.models import (
     ARTICLE_FORBIDDEN,
     ID_PATTERN,
@@ -95,25 +96,22 @@ def check_text_option(value: str | None, option: str) -> None:
         )
 
 
-def read_source_text(path: Path) -> tuple[str, int]:
+def text_to_copy(path: Path) -> tuple[str, int]:
     """The text of ``path`` as it will be stored (LF line endings) and how many line endings were
     changed; refuses (exit 1) what cannot be a source text, saying where and why."""
     shown = path.as_posix()
-    try:
-        data = read_bounded(path, MAX_SOURCE_TEXT_SIZE)
-    except FileTooLarge:
-        refuse(f"{shown} is over {MAX_SOURCE_TEXT_SIZE:,} bytes: is this the right file?")
-    except OSError as error:
-        raise click.BadParameter(
-            f"{shown} cannot be read: {why_unreadable(path, error)}", param_hint="--text"
-        ) from None
-    text, problem = decode_utf8(data, shown)
+    text, problem = raw_files.read_source_text(path, shown, normalize_newlines=False)
     if problem is not None or text is None:
         assert problem is not None
+        if problem.code == codes.FILE_TOO_LARGE.name:
+            refuse(f"{shown} is over {MAX_SOURCE_TEXT_SIZE:,} bytes: is this the right file?")
+        if problem.code == codes.UNREADABLE.name:
+            raise click.BadParameter(problem.message, param_hint="--text")
         hint = f": {problem.hint}" if problem.hint else ": save it as UTF-8 without BOM"
         refuse(f"{problem.file}:{problem.line}: {problem.message}{hint}")
         raise AssertionError  # refuse() exits
-    changed = data.count(b"\r")
+    changed = text.count("\r")
+    text = lf_line_endings(text)
     bad = re.search(f"[{ARTICLE_FORBIDDEN}]", text)
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
@@ -276,35 +274,30 @@ def source_text_of(raw: Path, source_id: str) -> str:
     path = raw / "sources" / f"{source_id}.txt"
     if not (raw / "sources" / f"{source_id}.toml").is_file():
         refuse(f"{raw.as_posix()}/sources/{source_id}.toml does not exist: add the source first (new source)")
-    try:
-        data = read_bounded(path, MAX_SOURCE_TEXT_SIZE)
-    except (OSError, FileTooLarge) as error:
-        why = why_unreadable(path, error) if isinstance(error, OSError) else "too large"
-        refuse(f"{path.as_posix()} cannot be read: {why}")
-        raise AssertionError from None  # refuse() exits
-    text, problem = decode_utf8(data, path.as_posix())
+    text, problem = raw_files.read_source_text(path, path.as_posix())
     if text is None:
-        refuse(f"{path.as_posix()} is not a source text: {problem.message if problem else 'unreadable'}")
+        assert problem is not None
+        if problem.code == codes.FILE_TOO_LARGE.name:
+            refuse(f"{path.as_posix()} cannot be read: too large")
+        elif problem.code == codes.UNREADABLE.name:
+            refuse(problem.message)
+        refuse(f"{path.as_posix()} is not a source text: {problem.message}")
         raise AssertionError  # refuse() exits
     return text
 
 
 def sections_before(raw: Path, source_id: str, text: str, start: int) -> int:
     """How many sections of ``source_id`` in the tree start before ``start`` (unreadable ones aside)."""
-    import tomllib
-
-    from dazhou_reforms.read.raw_files import MAX_TOML_SIZE
-
     count = 0
     folder = raw / "sections"
     for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
-        try:
-            data = tomllib.loads(read_bounded(path, MAX_TOML_SIZE).decode("utf-8"))
-            entry = data["evidence"][0]
-            if entry.get("source_id") == source_id and 0 <= text.find(entry["quote"]) < start:
-                count += 1
-        except Exception:  # a file the reader reports (validate): not counted here
-            continue
+        data, _, _ = raw_files.read_toml(path, raw)
+        evidence = data.get("evidence") if data is not None else None
+        entry = evidence[0] if isinstance(evidence, list) and evidence else None
+        if not isinstance(entry, dict) or not isinstance(entry.get("quote"), str):
+            continue  # a file the reader reports (validate): not counted here
+        if entry.get("source_id") == source_id and 0 <= text.find(entry["quote"]) < start:
+            count += 1
     return count
 
 
@@ -351,7 +344,7 @@ def new_source(raw: Path, source_id: str | None, options: dict[str, object], tak
     check_published_at(published_at)
     if source_id in taken:
         refuse(f"the id {source_id} is already used by a record; pick another one")
-    text, changed = read_source_text(text_path)
+    text, changed = text_to_copy(text_path)
     folder = raw / "sources"
     txt, toml = folder / f"{source_id}.txt", folder / f"{source_id}.toml"
     for path in (txt, toml):

@@ -81,19 +81,15 @@ def spans_of(tables: dict[str, list[Model]], source_id: str) -> list[Located]:
 
 def read_new_text(path: Path) -> str:
     """The new text, read as a source text is read; :class:`click.UsageError` if it cannot be."""
-    from dazhou_reforms.read.files import FileTooLarge, read_bounded, why_unreadable
-    from dazhou_reforms.read.raw_files import MAX_SOURCE_TEXT_SIZE
-    from dazhou_reforms.read.text import decode_utf8
+    from dazhou_reforms.problems import codes
+    from dazhou_reforms.read.raw_files import read_source_text
 
-    try:
-        data = read_bounded(path, MAX_SOURCE_TEXT_SIZE)
-    except FileTooLarge:
-        raise click.UsageError(f"{path}: larger than a source text may be (16 MiB)") from None
-    except OSError as error:
-        raise click.UsageError(f"{path}: {why_unreadable(path, error)}") from None
-    text, problem = decode_utf8(data, str(path))
+    text, problem = read_source_text(path, str(path))
     if problem is not None:
-        raise click.UsageError(problem.to_text())
+        if problem.code == codes.FILE_TOO_LARGE.name:
+            raise click.UsageError(f"{path}: larger than a source text may be (16 MiB)")
+        unreadable = problem.code == codes.UNREADABLE.name
+        raise click.UsageError(problem.message if unreadable else problem.to_text())
     assert text is not None
     return text
 

@@ -59,7 +59,12 @@ def decode_utf8(data: bytes, file: str, normalize_newlines: bool = True) -> tupl
         )
     if not normalize_newlines:
         return text, None
-    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+    return lf_line_endings(text), None
+
+
+def lf_line_endings(text: str) -> str:
+    """``text`` with every line ending (CR LF, CR) made LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 #: Byte order marks of UTF-32 (first: UTF-32 LE starts like UTF-16 LE) and UTF-16.
