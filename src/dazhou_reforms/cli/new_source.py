@@ -23,17 +23,14 @@ from pathlib import Path
 
 import click
 
+from dazhou_reforms.cli.options import check_text, is_valid
 from dazhou_reforms.problems import codes
 from dazhou_reforms.read import raw_files
 from dazhou_reforms.read.headings import Heading, find_headings
+from dazhou_reforms.read.model_errors import has_visible
 from dazhou_reforms.read.raw_files import MAX_SOURCE_TEXT_SIZE
 from dazhou_reforms.read.text import lf_line_endings
-from dazhou_reforms.schema.models import (
-    ARTICLE_FORBIDDEN,
-    ID_PATTERN,
-    PUBLISHED_AT_PATTERN,
-    TEXT_INVISIBLE,
-)
+from dazhou_reforms.schema.models import ARTICLE_FORBIDDEN, ID_PATTERN
 
 #: A publication line (a date, 发布时间, 发稿时间, 来源): not proposed as a lead.
 PUBLICATION_LINE = re.compile(r"[0-9]{4}[-年.][0-9]{1,2}[-月.][0-9]{1,2}|发布时间|发稿时间|来源[:：]")
@@ -64,35 +61,13 @@ def check_id(value: str, option: str = "--id") -> None:
 
 
 def check_published_at(value: str | None) -> None:
-    from datetime import datetime
+    from dazhou_reforms.schema.models import PublishedAt
 
-    if value is None:
-        return
-    if re.fullmatch(PUBLISHED_AT_PATTERN[1:-1], value):
-        try:
-            datetime.fromisoformat(value)
-            return
-        except ValueError:
-            pass
-    raise click.BadParameter(
-        f"{value!r} is not a date and time with seconds in China Standard Time, "
-        "e.g. 2024-04-10T09:19:13+08:00",
-        param_hint="--published-at",
-    )
-
-
-def check_text_option(value: str | None, option: str) -> None:
-    """A title given on the command line: one line of visible text."""
-    if value is None:
-        return
-    if (
-        value != value.strip()
-        or re.search(f"[{ARTICLE_FORBIDDEN}\n]", value)
-        or not re.search("[^\\s\u200b-\u200d\u2060\ufeff]", value)
-    ):
+    if value is not None and not is_valid(PublishedAt, value):
         raise click.BadParameter(
-            "one line of visible text, no white space at either end, no control character",
-            param_hint=option,
+            f"{value!r} is not a date and time with seconds in China Standard Time, "
+            "e.g. 2024-04-10T09:19:13+08:00",
+            param_hint="--published-at",
         )
 
 
@@ -121,7 +96,7 @@ def text_to_copy(path: Path) -> tuple[str, int]:
             f"{shown}:{line}:{column}: the text holds {what}; a source text holds none "
             "(only line breaks): remove it, or take the text from the publication again"
         )
-    if TEXT_INVISIBLE.fullmatch(text.replace("\n", " ")):
+    if not has_visible(text):
         refuse(f"{shown} holds no visible text")
     return text, changed
 
@@ -339,8 +314,8 @@ def new_source(raw: Path, source_id: str | None, options: dict[str, object], tak
     title_zh, title_en, published_at = (
         option(options, name) for name in ("title_zh", "title_en", "published_at")
     )
-    check_text_option(title_zh, "--title-zh")
-    check_text_option(title_en, "--title-en")
+    check_text(title_zh, "--title-zh")
+    check_text(title_en, "--title-en")
     check_published_at(published_at)
     if source_id in taken:
         refuse(f"the id {source_id} is already used by a record; pick another one")
@@ -384,7 +359,7 @@ def new_section(raw: Path, record_id: str | None, options: dict[str, object], ta
     if not isinstance(source_id, str) or not isinstance(quote, str) or not quote:
         raise click.UsageError("`new section` needs --source ID and --quote TEXT (where the section starts)")
     check_id(source_id, "--source")
-    check_text_option(heading_en if isinstance(heading_en, str) else None, "--heading-en")
+    check_text(heading_en if isinstance(heading_en, str) else None, "--heading-en")
     text = source_text_of(raw, source_id)
     found = occurrences(text, quote)
     if not found:

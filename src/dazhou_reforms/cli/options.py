@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import click
 
 if TYPE_CHECKING:  # the release reader is imported by the commands that read releases, when run
     from importlib.resources.abc import Traversable
+
+    from pydantic import TypeAdapter
 
     from dazhou_reforms.release.folder import Release
 
@@ -59,3 +62,32 @@ def find_release(spec: str, build_dir: Path = Path("build")) -> Release:
         )
         raise click.BadParameter(f"{spec} is not a release folder: {what}")
     return Release(path.name, path, path.as_posix())
+
+
+@cache
+def _adapter(annotation: Any) -> TypeAdapter[Any]:
+    from pydantic import ConfigDict, TypeAdapter
+
+    return TypeAdapter(annotation, config=ConfigDict(strict=True, regex_engine="rust-regex"))
+
+
+def is_valid(annotation: Any, value: object) -> bool:
+    """Whether ``value`` is valid as the models take a field of type ``annotation`` (a type of
+    :mod:`dazhou_reforms.schema.models`: ``Text``, ``RecordId``, ``PublishedAt``)."""
+    from pydantic import ValidationError
+
+    try:
+        _adapter(annotation).validate_python(value)
+    except ValidationError:
+        return False
+    return True
+
+
+def check_text(value: str | None, option: str) -> None:
+    """:class:`click.BadParameter` unless ``value`` (when given) is text as the models take it
+    (``models.Text``: one line, a visible character, no white space at an end)."""
+    from dazhou_reforms.read.model_errors import text_rule_message
+    from dazhou_reforms.schema.models import Text
+
+    if value is not None and not is_valid(Text, value):
+        raise click.BadParameter(f"{text_rule_message(value)} (one line of visible text)", param_hint=option)
