@@ -25,6 +25,7 @@ from pathlib import Path
 import click
 
 from dazhou_reforms.cli.files import create_exclusively
+from dazhou_reforms.cli.options import check_id
 from dazhou_reforms.schema.models import ID_TABLES, TABLES
 from dazhou_reforms.schema.templates import KINDS, placeholder_id, render_template
 
@@ -100,8 +101,6 @@ def new(kind: str, record_id: str | None, raw_dir: Path, **options: object) -> N
             owner = "source" if name in SOURCE_OPTIONS else "section"
             raise click.UsageError(f"--{name.replace('_', '-')} is an option of `new {owner}` only")
     if record_id is not None:
-        from dazhou_reforms.cli.new_source import check_id
-
         check_id(record_id)
     if kind in ("source", "section"):
         from dazhou_reforms.cli.new_source import new_section, new_source

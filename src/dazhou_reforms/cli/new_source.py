@@ -23,14 +23,14 @@ from pathlib import Path
 
 import click
 
-from dazhou_reforms.cli.options import check_text, is_valid
+from dazhou_reforms.cli.options import check_id, check_text, is_valid
 from dazhou_reforms.problems import codes
 from dazhou_reforms.read import raw_files
 from dazhou_reforms.read.headings import Heading, find_headings
 from dazhou_reforms.read.model_errors import has_visible
 from dazhou_reforms.read.raw_files import MAX_SOURCE_TEXT_SIZE
 from dazhou_reforms.read.text import lf_line_endings
-from dazhou_reforms.schema.models import ARTICLE_FORBIDDEN, ID_PATTERN
+from dazhou_reforms.schema.models import ARTICLE_FORBIDDEN, MAX_ID_LENGTH
 
 #: A publication line (a date, 发布时间, 发稿时间, 来源): not proposed as a lead.
 PUBLICATION_LINE = re.compile(r"[0-9]{4}[-年.][0-9]{1,2}[-月.][0-9]{1,2}|发布时间|发稿时间|来源[:：]")
@@ -38,7 +38,6 @@ PUBLICATION_LINE = re.compile(r"[0-9]{4}[-年.][0-9]{1,2}[-月.][0-9]{1,2}|发�
 MAX_LEAD_QUOTE = 20
 #: Exit status for text or ids that cannot be used (nothing written).
 EXIT_REFUSED = 1
-MAX_ID = 64
 
 
 def toml_string(text: str) -> str:
@@ -49,15 +48,6 @@ def toml_string(text: str) -> str:
 def refuse(message: str) -> None:
     click.echo(f"error: {message}; nothing was written", err=True)
     raise SystemExit(EXIT_REFUSED)
-
-
-def check_id(value: str, option: str = "--id") -> None:
-    if not re.fullmatch(ID_PATTERN, value) or len(value) > MAX_ID:
-        raise click.BadParameter(
-            "lowercase ASCII words of a-z and 0-9 joined by single hyphens, starting with a letter, "
-            "at most 64 characters (e.g. dazhou-work-report-2024)",
-            param_hint=option,
-        )
 
 
 def check_published_at(value: str | None) -> None:
@@ -112,7 +102,7 @@ class Proposal:
 
 def section_id(source_id: str, suffix: str) -> str:
     """``<source_id>-<suffix>``, the source id cut so that the whole is at most 64 characters."""
-    base = source_id[: MAX_ID - len(suffix) - 1].rstrip("-")
+    base = source_id[: MAX_ID_LENGTH - len(suffix) - 1].rstrip("-")
     return f"{base}-{suffix}"
 
 

@@ -91,3 +91,23 @@ def check_text(value: str | None, option: str) -> None:
 
     if value is not None and not is_valid(Text, value):
         raise click.BadParameter(f"{text_rule_message(value)} (one line of visible text)", param_hint=option)
+
+
+#: What an id is, for a usage error.
+ID_RULE = (
+    "lowercase ASCII words of a-z and 0-9 joined by single hyphens, starting with a letter, "
+    "at most 64 characters (e.g. dazhou-work-report-2024)"
+)
+
+
+def is_record_id(value: str) -> bool:
+    """Whether ``value`` is an id as the models take it (``models.RecordId``)."""
+    from dazhou_reforms.schema.models import RecordId
+
+    return is_valid(RecordId, value)
+
+
+def check_id(value: str, option: str = "--id") -> None:
+    """:class:`click.BadParameter` unless ``value`` is a record id (``models.RecordId``)."""
+    if not is_record_id(value):
+        raise click.BadParameter(ID_RULE, param_hint=option)

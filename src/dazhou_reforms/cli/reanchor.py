@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dazhou_reforms.cli.options import EXIT_BAD_DATA, raw_dir_option
+from dazhou_reforms.cli.options import EXIT_BAD_DATA, ID_RULE, is_record_id, raw_dir_option
 
 if TYPE_CHECKING:
     from dazhou_reforms.read.anchor import Anchor
@@ -158,17 +158,13 @@ def reanchor(
     from dazhou_reforms.problems.problem import sort_key
     from dazhou_reforms.read.anchor import STATUSES, Anchoring, Span
     from dazhou_reforms.read.folding import Folding, FoldingUnavailable, UnknownFolding
-    from dazhou_reforms.schema.models import ID_PATTERN
 
     try:
         folding = Folding.parse(normalize.split(","))
     except (UnknownFolding, FoldingUnavailable) as error:
         raise click.BadParameter(str(error), param_hint="--normalize") from None
-    if write and (new_id is None or not re.fullmatch(ID_PATTERN, new_id) or len(new_id) > 64):
-        raise click.BadParameter(
-            "--write needs --new-id: lowercase ASCII words joined by hyphens, at most 64 characters",
-            param_hint="--new-id",
-        )
+    if write and (new_id is None or not is_record_id(new_id)):
+        raise click.BadParameter(f"--write needs --new-id: {ID_RULE}", param_hint="--new-id")
     if new_id is not None and not write:
         raise click.UsageError("--new-id is only used with --write")
     if write:  # before anything is read or written: the extra that keeps the curators' layout
