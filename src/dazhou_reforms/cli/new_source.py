@@ -14,8 +14,6 @@ ID that starts at TEXT (which must occur once in the source's text).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -29,8 +27,9 @@ from dazhou_reforms.read import raw_files
 from dazhou_reforms.read.headings import Heading, find_headings
 from dazhou_reforms.read.model_errors import has_visible
 from dazhou_reforms.read.raw_files import MAX_SOURCE_TEXT_SIZE
-from dazhou_reforms.read.text import lf_line_endings
+from dazhou_reforms.read.text import lf_line_endings, text_sha256
 from dazhou_reforms.schema.models import ARTICLE_FORBIDDEN, MAX_ID_LENGTH
+from dazhou_reforms.schema.templates import toml_string
 
 #: A publication line (a date, 发布时间, 发稿时间, 来源): not proposed as a lead.
 PUBLICATION_LINE = re.compile(r"[0-9]{4}[-年.][0-9]{1,2}[-月.][0-9]{1,2}|发布时间|发稿时间|来源[:：]")
@@ -38,11 +37,6 @@ PUBLICATION_LINE = re.compile(r"[0-9]{4}[-年.][0-9]{1,2}[-月.][0-9]{1,2}|发�
 MAX_LEAD_QUOTE = 20
 #: Exit status for text or ids that cannot be used (nothing written).
 EXIT_REFUSED = 1
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string of ``text`` (JSON's escapes are TOML's)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def refuse(message: str) -> None:
@@ -126,10 +120,11 @@ def source_toml(
     published_at: str | None,
     raw: Path,
 ) -> str:
-    """The TOML of a new source: what is known filled in, the rest to fill in, sections proposed."""
-    first_line = next((line.strip() for line in text.split("\n") if line.strip()), "")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    metadata = metadata_quote(text, title_zh)
+    """The TOML of a new source: what is known filled in, the rest to fill in (the sections
+    proposed follow: :func:`sections_comment`)."""
+    first = first_line(text)
+    digest = text_sha256(text)
+    metadata = metadata_quote(text, title_zh, first)
     toml_path = (raw / "sources" / f"{source_id}.toml").as_posix()
     lines = [
         f"# A source: its text is {source_id}.txt beside this file, exactly as published (UTF-8, LF).",
@@ -140,7 +135,7 @@ def source_toml(
         "# Title in the source's own words (Chinese).",
     ]
     if title_zh is None:
-        lines += [f"# The text's first line is: {first_line[:80]}", 'title_zh = ""']
+        lines += [f"# The text's first line is: {first[:80]}", 'title_zh = ""']
     else:
         lines.append(f"title_zh = {toml_string(title_zh)}")
     lines += [
@@ -163,14 +158,18 @@ def source_toml(
         f"  {{ source_id = {toml_string(source_id)}, quote = {toml_string(metadata)} }},",
         "]",
     ]
-    return "\n".join(lines) + "\n" + sections_comment(source_id, text, raw)
+    return "\n".join(lines) + "\n"
 
 
-def metadata_quote(text: str, title_zh: str | None) -> str:
-    """The title where the text holds it once, else the text's first line where it occurs once
-    (the contributor checks it: the TOML says so), else nothing (to fill in)."""
-    first_line = next((line.strip() for line in text.split("\n") if line.strip()), "")
-    for candidate in (title_zh, first_line):
+def first_line(text: str) -> str:
+    """The first line of ``text`` that is not blank, stripped ("" if none)."""
+    return next((line.strip() for line in text.split("\n") if line.strip()), "")
+
+
+def metadata_quote(text: str, title_zh: str | None, first: str) -> str:
+    """The title where the text holds it once, else the text's first line ``first`` where it
+    occurs once (the contributor checks it: the TOML says so), else nothing (to fill in)."""
+    for candidate in (title_zh, first):
         if candidate and text.count(candidate) == 1:
             return candidate
     return ""
@@ -206,9 +205,11 @@ def _lead_comment(source_id: str, text: str, first: Heading, raw_option: str) ->
     ]
 
 
-def sections_comment(source_id: str, text: str, raw: Path) -> str:
-    """The sections proposed, as commented ``new section`` commands, and every heading found."""
-    headings = find_headings(text)
+def sections_comment(
+    source_id: str, text: str, raw: Path, headings: list[Heading], proposed: list[Proposal]
+) -> str:
+    """The sections ``proposed`` (see :func:`proposals`), as commented ``new section`` commands,
+    and every heading found."""
     raw_option = "" if raw == Path("raw") else f" --raw {_shell_quote(raw.as_posix())}"
     lines = [
         "",
@@ -217,7 +218,7 @@ def sections_comment(source_id: str, text: str, raw: Path) -> str:
     ]
     if not headings:
         lines.append("# (no heading recognized)")
-    for proposal in proposals(source_id, headings):
+    for proposal in proposed:
         heading = proposal.heading
         command = (
             f"dazhou-reforms new section --source {source_id} --id {proposal.section_id} "
@@ -227,7 +228,7 @@ def sections_comment(source_id: str, text: str, raw: Path) -> str:
         lines += [f"# line {heading.line}:{note}", f"#   {command}"]
     if headings:
         lines += _lead_comment(source_id, text, headings[0], raw_option)
-    others = [h for h in headings if h.level != min(x.level for x in headings)]
+    others = [h for h in headings if proposed and h.level != proposed[0].heading.level]
     if others:
         lines.append("# Lower-level headings found (a section may start at one too):")
         lines += [f"#   line {h.line}: {h.quote}" for h in others]
@@ -315,7 +316,10 @@ def new_source(raw: Path, source_id: str | None, options: dict[str, object], tak
     for path in (txt, toml):
         if os.path.lexists(path):
             refuse(f"{path.as_posix()} exists")
+    headings = find_headings(text)
+    proposed = proposals(source_id, headings)
     document = source_toml(source_id, text, title_zh, title_en, published_at, raw)
+    document += sections_comment(source_id, text, raw, headings, proposed)
     write_new(txt, text)
     try:
         create_exclusively(toml, document)
@@ -327,11 +331,11 @@ def new_source(raw: Path, source_id: str | None, options: dict[str, object], tak
         + (f"; {changed:,} CR line ending(s) made LF)" if changed else ")")
     )
     click.echo(f"wrote {toml.as_posix()}")
-    headings = len(proposals(source_id, find_headings(text)))
     click.echo("next steps:")
     click.echo(f"  1. fill in the empty fields of {toml.as_posix()}")
-    if headings:
-        click.echo(f"  2. make sections of the {headings} proposed at its end, or none (run their commands)")
+    if proposed:
+        count = len(proposed)
+        click.echo(f"  2. make sections of the {count} proposed at its end, or none (run their commands)")
     else:
         click.echo("  2. no heading was recognized: the whole text is one body (sections are optional)")
     click.echo(f'  3. quote it from any record: evidence = [{{ source_id = "{source_id}", quote = "…" }}]')

@@ -28,7 +28,6 @@ Exit status: 0 every span anchored; 1 some span ambiguous or orphaned (still rep
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections import Counter
@@ -279,12 +278,10 @@ def write_reanchored(
     return list(files)
 
 
-def toml_string(value: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 def source_toml(source: Source, new_id: str, text: str, own: list[tuple[int | None, str | None]]) -> str:
+    from dazhou_reforms.read.text import text_sha256
+    from dazhou_reforms.schema.templates import toml_string
+
     lines = [
         f"# A copy of the text of {source.id}, its spans re-anchored by `dazhou-reforms reanchor`.",
         f"# The text is {new_id}.txt beside this file. The fields below are the original's: correct",
@@ -299,7 +296,7 @@ def source_toml(source: Source, new_id: str, text: str, own: list[tuple[int | No
             lines.append(f"{name} = [{', '.join(toml_string(str(item)) for item in value)}]")
         else:
             lines.append(f"{name} = {toml_string(str(value))}")
-    lines.append(f"text_sha256 = {toml_string(hashlib.sha256(text.encode('utf-8')).hexdigest())}")
+    lines.append(f"text_sha256 = {toml_string(text_sha256(text))}")
     lines.append("")
     lines.append("evidence = [")
     for start, quote in own:
@@ -315,6 +312,8 @@ def with_evidence(toml_text: str, new_id: str, entries: list[tuple[str, int, str
     """``toml_text`` with one evidence entry appended for each ``(path, start, quote)``, keeping
     every comment and the layout of the rest of the file."""
     import tomlkit
+
+    from dazhou_reforms.schema.templates import toml_string
 
     document = tomlkit.parse(toml_text)
     for path, start, quote in entries:

@@ -23,7 +23,6 @@ What a curator may leave out, the reader derives (and checks, when given):
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import re
@@ -47,6 +46,7 @@ from dazhou_reforms.read.raw_files import (
     tree_name,
 )
 from dazhou_reforms.read.sections import finish_sections, first_source, first_start, section_problems
+from dazhou_reforms.read.text import text_sha256
 from dazhou_reforms.schema.models import ID_PATTERN, ID_TABLES, TABLES, Model, Source
 from dazhou_reforms.schema.units import StatedQuantityError, parse_stated, standard_for
 from dazhou_reforms.schema.vocabularies import VOCABULARIES
@@ -274,8 +274,8 @@ def _attach_source_text(
         return [problem]
     assert text is not None
     data["text"] = text
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    data.setdefault("text_sha256", digest)  # a written one is compared by check.evidence.check_sources
+    # a written one is compared by check.evidence.check_sources
+    data.setdefault("text_sha256", text_sha256(text))
     return []
 
 
