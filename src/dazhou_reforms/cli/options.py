@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import click
 
@@ -13,6 +14,7 @@ if TYPE_CHECKING:  # the release reader is imported by the commands that read re
 
     from pydantic import TypeAdapter
 
+    from dazhou_reforms.problems.problem import Problem
     from dazhou_reforms.release.folder import Release
 
 #: Exit status of a command whose data (a release, raw/) has problems or cannot be read.
@@ -111,3 +113,28 @@ def check_id(value: str, option: str = "--id") -> None:
     """:class:`click.BadParameter` unless ``value`` is a record id (``models.RecordId``)."""
     if not is_record_id(value):
         raise click.BadParameter(ID_RULE, param_hint=option)
+
+
+class ProblemCounts(NamedTuple):
+    """How many problems of each kind were listed."""
+
+    errors: int
+    warnings: int
+    information: int
+
+
+def echo_problems(problems: Iterable[Problem]) -> ProblemCounts:
+    """List ``problems`` on standard error, file:line first (information too), and count them."""
+    from dazhou_reforms.problems.codes import is_error, is_warning
+    from dazhou_reforms.problems.problem import sort_key
+
+    errors = warnings = information = 0
+    for problem in sorted(problems, key=sort_key):
+        click.echo(problem.to_text(), err=True)
+        if is_error(problem):
+            errors += 1
+        elif is_warning(problem.code):
+            warnings += 1
+        else:
+            information += 1
+    return ProblemCounts(errors, warnings, information)

@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dazhou_reforms.cli.options import EXIT_BAD_DATA, ID_RULE, is_record_id, raw_dir_option
+from dazhou_reforms.cli.options import EXIT_BAD_DATA, ID_RULE, echo_problems, is_record_id, raw_dir_option
 
 if TYPE_CHECKING:
     from dazhou_reforms.read.anchor import Anchor
@@ -153,8 +153,6 @@ def reanchor(
 ) -> None:
     """Map every evidence span of source ID onto NEW_TEXT_FILE, a revised or reprinted copy of its text."""
     from dazhou_reforms.check.dataset import read_and_check
-    from dazhou_reforms.problems.codes import is_error
-    from dazhou_reforms.problems.problem import sort_key
     from dazhou_reforms.read.anchor import STATUSES, Anchoring, Span
     from dazhou_reforms.read.folding import Folding, FoldingUnavailable, UnknownFolding
 
@@ -175,9 +173,7 @@ def reanchor(
             raise click.UsageError(str(error)) from None
     new_text = read_new_text(new_text_file)
     dataset = read_and_check(raw_dir)
-    errors = sum(map(is_error, dataset.problems))  # warnings and information do not stop it
-    for problem in sorted(dataset.problems, key=sort_key):
-        click.echo(problem.to_text(), err=True)
+    errors = echo_problems(dataset.problems).errors  # warnings and information do not stop it
     if errors:
         click.echo(f"{errors} problem(s) in {raw_dir}: fix them first; nothing was done", err=True)
         raise SystemExit(EXIT_BAD_DATA)
