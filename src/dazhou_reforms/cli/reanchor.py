@@ -43,7 +43,6 @@ if TYPE_CHECKING:
     from dazhou_reforms.read.anchor import Anchor
     from dazhou_reforms.schema.models import Evidence, Model, Source
 
-EXIT_USAGE = 2
 #: Fields of a source that describe one copy of the text, not the work: not carried to the new one.
 COPY_FIELDS = ("id", "text", "text_sha256", "evidence", "url", "publisher", "withdrawn", "withdrawn_reason")
 
