@@ -127,7 +127,7 @@ def test_never_overwrites(make_tree: Callable[..., Path]) -> None:
 
 
 def test_create_exclusively_refuses_a_name_taken_meanwhile(tmp_path: Path) -> None:
-    from dazhou_reforms.cli.new import create_exclusively
+    from dazhou_reforms.cli.files import create_exclusively
 
     target = tmp_path / "x.toml"
     create_exclusively(target, "a = 1\n")

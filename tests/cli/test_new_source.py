@@ -79,6 +79,7 @@ def test_sections_are_proposed_as_commented_commands_only(make_tree: Callable[..
         ("一、标题\n".encode("gb18030"), "the bytes look like GBK/GB18030"),
         ("标题".encode("utf-16"), "the file is UTF-16, not UTF-8"),
         (" \n\n\u3000\n".encode(), "notice.txt holds no visible text"),
+        ("\u3164\n".encode(), "notice.txt holds no visible text"),  # a Hangul filler shows nothing
     ],
 )
 def test_a_text_that_cannot_be_a_source_is_refused(
@@ -108,6 +109,11 @@ def test_a_text_that_cannot_be_a_source_is_refused(
         ),
         (["--id", "x", "--text", str(NOTICE), "--published-at", "2025-03-01"], 2, "is not a date"),
         (["--id", "x", "--text", str(NOTICE), "--title-zh", " 标题"], 2, "Invalid value for --title-zh"),
+        (
+            ["--id", "x", "--text", str(NOTICE), "--title-zh", "\u3164"],  # the models refuse it too
+            2,
+            "--title-zh: must contain a visible character, not only invisible ones (U+3164 HANGUL FILLER)",
+        ),
         (
             ["--id", "x", "--text", str(NOTICE), "--quote", "一"],
             2,

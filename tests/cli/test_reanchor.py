@@ -130,13 +130,6 @@ def test_a_deleted_sentence_orphans_its_spans(make_tree: Callable[..., Path], tm
     assert "orphaned    reforms/one-industry-one-license-one-code evidence[0]" in run(raw, shorter).output
 
 
-def explicit_sources(raw: Path) -> None:
-    """Write ``source_id`` into every evidence entry of the tree (as raw/ does)."""
-    for path in raw.rglob("*.toml"):
-        text = path.read_text(encoding="utf-8")
-        path.write_text(text.replace("{ quote = ", f'{{ source_id = "{SOURCE}", quote = '), encoding="utf-8")
-
-
 def test_write_refuses_while_an_evidence_entry_leaves_its_source_out(make_tree: Callable[..., Path]) -> None:
     raw = make_tree()
     metric = raw / "metrics" / "investment-total.toml"
@@ -152,7 +145,6 @@ def test_write_refuses_while_an_evidence_entry_leaves_its_source_out(make_tree: 
 
 def test_write_adds_the_new_source_and_the_anchored_evidence(make_tree: Callable[..., Path]) -> None:
     raw = make_tree()
-    explicit_sources(raw)
     before = tree_hashes(raw)
     record = raw / "reforms" / "one-industry-one-license-one-code.toml"
     old_record = record.read_text(encoding="utf-8")

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-from functools import lru_cache
-
 from dazhou_reforms.check.reporter import Reporter, Tables
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.problem import shorten
+from dazhou_reforms.read.text import text_sha256
 from dazhou_reforms.schema.models import Evidence, Section, Source
 from dazhou_reforms.schema.selectors import CONTEXT, prefix_of, suffix_of
 
@@ -81,17 +79,11 @@ def check_sections(tables: Tables, report: Reporter) -> None:
             )
 
 
-@lru_cache(maxsize=16)
-def _sha256(text: str) -> str:
-    """SHA-256 of a text's UTF-8 (cached: ``validate`` checks the same source with every batch)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def check_sources(tables: Tables, report: Reporter) -> None:
     for source in tables.get("sources", ()):
         if not isinstance(source, Source):
             continue
-        digest = _sha256(source.text)
+        digest = text_sha256(source.text)
         if digest != source.text_sha256:
             report.add(
                 "sources",

@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from dazhou_reforms._version import __version__
-from dazhou_reforms.cli.options import EXIT_BAD_DATA, raw_dir_option
+from dazhou_reforms.cli.options import EXIT_BAD_DATA, echo_problems, raw_dir_option
 
 EXIT_CONFLICT = 3
 
@@ -68,8 +68,6 @@ def build(raw_dir: Path, out_dir: Path, changelog: Path, replace_draft: bool) ->
 def build_release(raw_dir: Path, out_dir: Path, changelog: Path, replace_draft: bool = False) -> None:
     """The command's work (signals are handled by the caller)."""
     from dazhou_reforms.check.dataset import read_and_check
-    from dazhou_reforms.problems.codes import is_error
-    from dazhou_reforms.problems.problem import sort_key
     from dazhou_reforms.release.changelog import release_entry
     from dazhou_reforms.release.metadata import ReleaseInfo
     from dazhou_reforms.release.published import publication
@@ -80,9 +78,7 @@ def build_release(raw_dir: Path, out_dir: Path, changelog: Path, replace_draft: 
         click.echo(f"error: {why}. A release needs its dated CHANGELOG entry; nothing was built", err=True)
         raise SystemExit(EXIT_BAD_DATA)
     dataset = read_and_check(raw_dir)
-    for problem in sorted(dataset.problems, key=sort_key):  # information too: it does not stop a build
-        click.echo(problem.to_text(), err=True)
-    errors = sum(map(is_error, dataset.problems))
+    errors = echo_problems(dataset.problems).errors  # information too: it does not stop a build
     if errors:
         click.echo(f"{errors} problem(s) found in {raw_dir}; nothing was built", err=True)
         raise SystemExit(EXIT_BAD_DATA)

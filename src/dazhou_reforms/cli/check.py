@@ -10,7 +10,7 @@ from pathlib import Path
 
 import click
 
-from dazhou_reforms.cli.options import EXIT_BAD_DATA, raw_dir_option
+from dazhou_reforms.cli.options import EXIT_BAD_DATA, echo_problems, raw_dir_option
 
 
 @click.command()
@@ -18,15 +18,9 @@ from dazhou_reforms.cli.options import EXIT_BAD_DATA, raw_dir_option
 def check(raw_dir: Path) -> None:
     """Check the whole raw/ tree: schema, evidence quotes, references, figures, vocabularies."""
     from dazhou_reforms.check.dataset import read_and_check
-    from dazhou_reforms.problems.codes import is_error, kind_of
-    from dazhou_reforms.problems.problem import sort_key
 
     dataset = read_and_check(raw_dir)
-    for problem in sorted(dataset.problems, key=sort_key):
-        click.echo(problem.to_text(), err=True)
-    errors = sum(map(is_error, dataset.problems))
-    warnings = sum(1 for problem in dataset.problems if kind_of(problem.code) == "warning")
-    information = len(dataset.problems) - errors - warnings
+    errors, warnings, information = echo_problems(dataset.problems)
     also = f" and {information} information" if information else ""
     if errors:
         click.echo(f"{errors} problem(s){also} found in {raw_dir}", err=True)

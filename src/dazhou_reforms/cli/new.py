@@ -20,11 +20,12 @@ another kind).
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import click
 
+from dazhou_reforms.cli.files import create_exclusively
+from dazhou_reforms.cli.options import check_id
 from dazhou_reforms.schema.models import ID_TABLES, TABLES
 from dazhou_reforms.schema.templates import KINDS, placeholder_id, render_template
 
@@ -59,26 +60,6 @@ def fresh_id(kind: str, taken: set[str]) -> str:
     while placeholder_id(kind, number) in taken:
         number += 1
     return placeholder_id(kind, number)
-
-
-def create_exclusively(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` atomically (written beside, flushed to disk, then linked into
-    place); FileExistsError if ``path`` exists (nothing written)."""
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        try:
-            os.link(temporary, path)  # atomic, and refuses an existing name
-        except FileExistsError:
-            raise
-        except OSError:  # no hard links on this file system: exclusive create instead
-            with path.open("x", encoding="utf-8", newline="\n") as out:
-                out.write(text)
-    finally:
-        os.unlink(temporary)
 
 
 #: Options that only ``new source`` takes, and only ``new section``.
@@ -120,8 +101,6 @@ def new(kind: str, record_id: str | None, raw_dir: Path, **options: object) -> N
             owner = "source" if name in SOURCE_OPTIONS else "section"
             raise click.UsageError(f"--{name.replace('_', '-')} is an option of `new {owner}` only")
     if record_id is not None:
-        from dazhou_reforms.cli.new_source import check_id
-
         check_id(record_id)
     if kind in ("source", "section"):
         from dazhou_reforms.cli.new_source import new_section, new_source

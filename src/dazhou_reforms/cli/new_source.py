@@ -14,8 +14,6 @@ ID that starts at TEXT (which must occur once in the source's text).
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 from dataclasses import dataclass
@@ -23,16 +21,15 @@ from pathlib import Path
 
 import click
 
-from dazhou_reforms.read.files import FileTooLarge, read_bounded, why_unreadable
+from dazhou_reforms.cli.options import check_id, check_text, is_valid
+from dazhou_reforms.problems import codes
+from dazhou_reforms.read import raw_files
 from dazhou_reforms.read.headings import Heading, find_headings
+from dazhou_reforms.read.model_errors import has_visible
 from dazhou_reforms.read.raw_files import MAX_SOURCE_TEXT_SIZE
-from dazhou_reforms.read.text import decode_utf8
-from dazhou_reforms.schema.models import (
-    ARTICLE_FORBIDDEN,
-    ID_PATTERN,
-    PUBLISHED_AT_PATTERN,
-    TEXT_INVISIBLE,
-)
+from dazhou_reforms.read.text import lf_line_endings, text_sha256
+from dazhou_reforms.schema.models import ARTICLE_FORBIDDEN, MAX_ID_LENGTH
+from dazhou_reforms.schema.templates import toml_string
 
 #: A publication line (a date, 发布时间, 发稿时间, 来源): not proposed as a lead.
 PUBLICATION_LINE = re.compile(r"[0-9]{4}[-年.][0-9]{1,2}[-月.][0-9]{1,2}|发布时间|发稿时间|来源[:：]")
@@ -40,12 +37,6 @@ PUBLICATION_LINE = re.compile(r"[0-9]{4}[-年.][0-9]{1,2}[-月.][0-9]{1,2}|发�
 MAX_LEAD_QUOTE = 20
 #: Exit status for text or ids that cannot be used (nothing written).
 EXIT_REFUSED = 1
-MAX_ID = 64
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string of ``text`` (JSON's escapes are TOML's)."""
-    return json.dumps(text, ensure_ascii=False)
 
 
 def refuse(message: str) -> None:
@@ -53,67 +44,33 @@ def refuse(message: str) -> None:
     raise SystemExit(EXIT_REFUSED)
 
 
-def check_id(value: str, option: str = "--id") -> None:
-    if not re.fullmatch(ID_PATTERN, value) or len(value) > MAX_ID:
-        raise click.BadParameter(
-            "lowercase ASCII words of a-z and 0-9 joined by single hyphens, starting with a letter, "
-            "at most 64 characters (e.g. dazhou-work-report-2024)",
-            param_hint=option,
-        )
-
-
 def check_published_at(value: str | None) -> None:
-    from datetime import datetime
+    from dazhou_reforms.schema.models import PublishedAt
 
-    if value is None:
-        return
-    if re.fullmatch(PUBLISHED_AT_PATTERN[1:-1], value):
-        try:
-            datetime.fromisoformat(value)
-            return
-        except ValueError:
-            pass
-    raise click.BadParameter(
-        f"{value!r} is not a date and time with seconds in China Standard Time, "
-        "e.g. 2024-04-10T09:19:13+08:00",
-        param_hint="--published-at",
-    )
-
-
-def check_text_option(value: str | None, option: str) -> None:
-    """A title given on the command line: one line of visible text."""
-    if value is None:
-        return
-    if (
-        value != value.strip()
-        or re.search(f"[{ARTICLE_FORBIDDEN}\n]", value)
-        or not re.search("[^\\s\u200b-\u200d\u2060\ufeff]", value)
-    ):
+    if value is not None and not is_valid(PublishedAt, value):
         raise click.BadParameter(
-            "one line of visible text, no white space at either end, no control character",
-            param_hint=option,
+            f"{value!r} is not a date and time with seconds in China Standard Time, "
+            "e.g. 2024-04-10T09:19:13+08:00",
+            param_hint="--published-at",
         )
 
 
-def read_source_text(path: Path) -> tuple[str, int]:
+def text_to_copy(path: Path) -> tuple[str, int]:
     """The text of ``path`` as it will be stored (LF line endings) and how many line endings were
     changed; refuses (exit 1) what cannot be a source text, saying where and why."""
     shown = path.as_posix()
-    try:
-        data = read_bounded(path, MAX_SOURCE_TEXT_SIZE)
-    except FileTooLarge:
-        refuse(f"{shown} is over {MAX_SOURCE_TEXT_SIZE:,} bytes: is this the right file?")
-    except OSError as error:
-        raise click.BadParameter(
-            f"{shown} cannot be read: {why_unreadable(path, error)}", param_hint="--text"
-        ) from None
-    text, problem = decode_utf8(data, shown)
+    text, problem = raw_files.read_source_text(path, shown, normalize_newlines=False)
     if problem is not None or text is None:
         assert problem is not None
+        if problem.code == codes.FILE_TOO_LARGE.name:
+            refuse(f"{shown} is over {MAX_SOURCE_TEXT_SIZE:,} bytes: is this the right file?")
+        if problem.code == codes.UNREADABLE.name:
+            raise click.BadParameter(problem.message, param_hint="--text")
         hint = f": {problem.hint}" if problem.hint else ": save it as UTF-8 without BOM"
         refuse(f"{problem.file}:{problem.line}: {problem.message}{hint}")
         raise AssertionError  # refuse() exits
-    changed = data.count(b"\r")
+    changed = text.count("\r")
+    text = lf_line_endings(text)
     bad = re.search(f"[{ARTICLE_FORBIDDEN}]", text)
     if bad is not None:
         line = text.count("\n", 0, bad.start()) + 1
@@ -123,7 +80,7 @@ def read_source_text(path: Path) -> tuple[str, int]:
             f"{shown}:{line}:{column}: the text holds {what}; a source text holds none "
             "(only line breaks): remove it, or take the text from the publication again"
         )
-    if TEXT_INVISIBLE.fullmatch(text.replace("\n", " ")):
+    if not has_visible(text):
         refuse(f"{shown} holds no visible text")
     return text, changed
 
@@ -139,7 +96,7 @@ class Proposal:
 
 def section_id(source_id: str, suffix: str) -> str:
     """``<source_id>-<suffix>``, the source id cut so that the whole is at most 64 characters."""
-    base = source_id[: MAX_ID - len(suffix) - 1].rstrip("-")
+    base = source_id[: MAX_ID_LENGTH - len(suffix) - 1].rstrip("-")
     return f"{base}-{suffix}"
 
 
@@ -163,10 +120,11 @@ def source_toml(
     published_at: str | None,
     raw: Path,
 ) -> str:
-    """The TOML of a new source: what is known filled in, the rest to fill in, sections proposed."""
-    first_line = next((line.strip() for line in text.split("\n") if line.strip()), "")
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    metadata = metadata_quote(text, title_zh)
+    """The TOML of a new source: what is known filled in, the rest to fill in (the sections
+    proposed follow: :func:`sections_comment`)."""
+    first = first_line(text)
+    digest = text_sha256(text)
+    metadata = metadata_quote(text, title_zh, first)
     toml_path = (raw / "sources" / f"{source_id}.toml").as_posix()
     lines = [
         f"# A source: its text is {source_id}.txt beside this file, exactly as published (UTF-8, LF).",
@@ -177,7 +135,7 @@ def source_toml(
         "# Title in the source's own words (Chinese).",
     ]
     if title_zh is None:
-        lines += [f"# The text's first line is: {first_line[:80]}", 'title_zh = ""']
+        lines += [f"# The text's first line is: {first[:80]}", 'title_zh = ""']
     else:
         lines.append(f"title_zh = {toml_string(title_zh)}")
     lines += [
@@ -200,14 +158,18 @@ def source_toml(
         f"  {{ source_id = {toml_string(source_id)}, quote = {toml_string(metadata)} }},",
         "]",
     ]
-    return "\n".join(lines) + "\n" + sections_comment(source_id, text, raw)
+    return "\n".join(lines) + "\n"
 
 
-def metadata_quote(text: str, title_zh: str | None) -> str:
-    """The title where the text holds it once, else the text's first line where it occurs once
-    (the contributor checks it: the TOML says so), else nothing (to fill in)."""
-    first_line = next((line.strip() for line in text.split("\n") if line.strip()), "")
-    for candidate in (title_zh, first_line):
+def first_line(text: str) -> str:
+    """The first line of ``text`` that is not blank, stripped ("" if none)."""
+    return next((line.strip() for line in text.split("\n") if line.strip()), "")
+
+
+def metadata_quote(text: str, title_zh: str | None, first: str) -> str:
+    """The title where the text holds it once, else the text's first line ``first`` where it
+    occurs once (the contributor checks it: the TOML says so), else nothing (to fill in)."""
+    for candidate in (title_zh, first):
         if candidate and text.count(candidate) == 1:
             return candidate
     return ""
@@ -243,9 +205,11 @@ def _lead_comment(source_id: str, text: str, first: Heading, raw_option: str) ->
     ]
 
 
-def sections_comment(source_id: str, text: str, raw: Path) -> str:
-    """The sections proposed, as commented ``new section`` commands, and every heading found."""
-    headings = find_headings(text)
+def sections_comment(
+    source_id: str, text: str, raw: Path, headings: list[Heading], proposed: list[Proposal]
+) -> str:
+    """The sections ``proposed`` (see :func:`proposals`), as commented ``new section`` commands,
+    and every heading found."""
     raw_option = "" if raw == Path("raw") else f" --raw {_shell_quote(raw.as_posix())}"
     lines = [
         "",
@@ -254,7 +218,7 @@ def sections_comment(source_id: str, text: str, raw: Path) -> str:
     ]
     if not headings:
         lines.append("# (no heading recognized)")
-    for proposal in proposals(source_id, headings):
+    for proposal in proposed:
         heading = proposal.heading
         command = (
             f"dazhou-reforms new section --source {source_id} --id {proposal.section_id} "
@@ -264,7 +228,7 @@ def sections_comment(source_id: str, text: str, raw: Path) -> str:
         lines += [f"# line {heading.line}:{note}", f"#   {command}"]
     if headings:
         lines += _lead_comment(source_id, text, headings[0], raw_option)
-    others = [h for h in headings if h.level != min(x.level for x in headings)]
+    others = [h for h in headings if proposed and h.level != proposed[0].heading.level]
     if others:
         lines.append("# Lower-level headings found (a section may start at one too):")
         lines += [f"#   line {h.line}: {h.quote}" for h in others]
@@ -276,35 +240,30 @@ def source_text_of(raw: Path, source_id: str) -> str:
     path = raw / "sources" / f"{source_id}.txt"
     if not (raw / "sources" / f"{source_id}.toml").is_file():
         refuse(f"{raw.as_posix()}/sources/{source_id}.toml does not exist: add the source first (new source)")
-    try:
-        data = read_bounded(path, MAX_SOURCE_TEXT_SIZE)
-    except (OSError, FileTooLarge) as error:
-        why = why_unreadable(path, error) if isinstance(error, OSError) else "too large"
-        refuse(f"{path.as_posix()} cannot be read: {why}")
-        raise AssertionError from None  # refuse() exits
-    text, problem = decode_utf8(data, path.as_posix())
+    text, problem = raw_files.read_source_text(path, path.as_posix())
     if text is None:
-        refuse(f"{path.as_posix()} is not a source text: {problem.message if problem else 'unreadable'}")
+        assert problem is not None
+        if problem.code == codes.FILE_TOO_LARGE.name:
+            refuse(f"{path.as_posix()} cannot be read: too large")
+        elif problem.code == codes.UNREADABLE.name:
+            refuse(problem.message)
+        refuse(f"{path.as_posix()} is not a source text: {problem.message}")
         raise AssertionError  # refuse() exits
     return text
 
 
 def sections_before(raw: Path, source_id: str, text: str, start: int) -> int:
     """How many sections of ``source_id`` in the tree start before ``start`` (unreadable ones aside)."""
-    import tomllib
-
-    from dazhou_reforms.read.raw_files import MAX_TOML_SIZE
-
     count = 0
     folder = raw / "sections"
     for path in sorted(folder.glob("*.toml")) if folder.is_dir() else ():
-        try:
-            data = tomllib.loads(read_bounded(path, MAX_TOML_SIZE).decode("utf-8"))
-            entry = data["evidence"][0]
-            if entry.get("source_id") == source_id and 0 <= text.find(entry["quote"]) < start:
-                count += 1
-        except Exception:  # a file the reader reports (validate): not counted here
-            continue
+        data, _, _ = raw_files.read_toml(path, raw)
+        evidence = data.get("evidence") if data is not None else None
+        entry = evidence[0] if isinstance(evidence, list) and evidence else None
+        if not isinstance(entry, dict) or not isinstance(entry.get("quote"), str):
+            continue  # a file the reader reports (validate): not counted here
+        if entry.get("source_id") == source_id and 0 <= text.find(entry["quote"]) < start:
+            count += 1
     return count
 
 
@@ -335,7 +294,8 @@ def option(options: dict[str, object], name: str) -> str | None:
 
 def new_source(raw: Path, source_id: str | None, options: dict[str, object], taken: set[str]) -> None:
     """The work of ``new source`` (see the module docstring)."""
-    from dazhou_reforms.cli.new import create_exclusively, write_new
+    from dazhou_reforms.cli.files import create_exclusively
+    from dazhou_reforms.cli.new import write_new
 
     text_path = options.get("text")
     if source_id is None:
@@ -345,18 +305,21 @@ def new_source(raw: Path, source_id: str | None, options: dict[str, object], tak
     title_zh, title_en, published_at = (
         option(options, name) for name in ("title_zh", "title_en", "published_at")
     )
-    check_text_option(title_zh, "--title-zh")
-    check_text_option(title_en, "--title-en")
+    check_text(title_zh, "--title-zh")
+    check_text(title_en, "--title-en")
     check_published_at(published_at)
     if source_id in taken:
         refuse(f"the id {source_id} is already used by a record; pick another one")
-    text, changed = read_source_text(text_path)
+    text, changed = text_to_copy(text_path)
     folder = raw / "sources"
     txt, toml = folder / f"{source_id}.txt", folder / f"{source_id}.toml"
     for path in (txt, toml):
         if os.path.lexists(path):
             refuse(f"{path.as_posix()} exists")
+    headings = find_headings(text)
+    proposed = proposals(source_id, headings)
     document = source_toml(source_id, text, title_zh, title_en, published_at, raw)
+    document += sections_comment(source_id, text, raw, headings, proposed)
     write_new(txt, text)
     try:
         create_exclusively(toml, document)
@@ -368,11 +331,11 @@ def new_source(raw: Path, source_id: str | None, options: dict[str, object], tak
         + (f"; {changed:,} CR line ending(s) made LF)" if changed else ")")
     )
     click.echo(f"wrote {toml.as_posix()}")
-    headings = len(proposals(source_id, find_headings(text)))
     click.echo("next steps:")
     click.echo(f"  1. fill in the empty fields of {toml.as_posix()}")
-    if headings:
-        click.echo(f"  2. make sections of the {headings} proposed at its end, or none (run their commands)")
+    if proposed:
+        count = len(proposed)
+        click.echo(f"  2. make sections of the {count} proposed at its end, or none (run their commands)")
     else:
         click.echo("  2. no heading was recognized: the whole text is one body (sections are optional)")
     click.echo(f'  3. quote it from any record: evidence = [{{ source_id = "{source_id}", quote = "…" }}]')
@@ -390,7 +353,7 @@ def new_section(raw: Path, record_id: str | None, options: dict[str, object], ta
     if not isinstance(source_id, str) or not isinstance(quote, str) or not quote:
         raise click.UsageError("`new section` needs --source ID and --quote TEXT (where the section starts)")
     check_id(source_id, "--source")
-    check_text_option(heading_en if isinstance(heading_en, str) else None, "--heading-en")
+    check_text(heading_en if isinstance(heading_en, str) else None, "--heading-en")
     text = source_text_of(raw, source_id)
     found = occurrences(text, quote)
     if not found:

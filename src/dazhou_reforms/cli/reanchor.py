@@ -19,7 +19,8 @@ evidence to the records, never changing the old source or any existing evidence 
 - sections are left alone: a section belongs to one source (add the reprint's sections by hand).
 
 Every file is first made in memory, then written atomically (a temporary file beside it, fsync,
-rename); the new source files are created, never overwritten.
+then renamed over a record file, or linked as a new source file: those are created, never
+overwritten, even by a file made meanwhile).
 
 Exit status: 0 every span anchored; 1 some span ambiguous or orphaned (still reported, and with
 ``--write`` the anchored ones written), or raw/ has problems; 2 usage or an unreadable new text.
@@ -27,11 +28,8 @@ Exit status: 0 every span anchored; 1 some span ambiguous or orphaned (still rep
 
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,13 +37,12 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from dazhou_reforms.cli.options import EXIT_BAD_DATA, raw_dir_option
+from dazhou_reforms.cli.options import EXIT_BAD_DATA, ID_RULE, echo_problems, is_record_id, raw_dir_option
 
 if TYPE_CHECKING:
     from dazhou_reforms.read.anchor import Anchor
     from dazhou_reforms.schema.models import Evidence, Model, Source
 
-EXIT_USAGE = 2
 #: Fields of a source that describe one copy of the text, not the work: not carried to the new one.
 COPY_FIELDS = ("id", "text", "text_sha256", "evidence", "url", "publisher", "withdrawn", "withdrawn_reason")
 
@@ -58,9 +55,6 @@ class Located:
     record_id: str
     path: str  # evidence[0], recognitions[1].evidence[0]
     evidence: Evidence
-    #: Whether the record's file writes the entry's ``source_id`` (the reader fills it in where
-    #: there is one source).
-    explicit: bool = True
 
 
 def spans_of(tables: dict[str, list[Model]], source_id: str) -> list[Located]:
@@ -83,37 +77,17 @@ def spans_of(tables: dict[str, list[Model]], source_id: str) -> list[Located]:
     return found
 
 
-def mark_explicit(raw: Path, item: Located) -> Located:
-    """``item`` with ``explicit`` read from its record's file (at most 1 MiB, as the reader reads it)."""
-    import tomllib
-    from dataclasses import replace
-
-    from dazhou_reforms.read.files import read_bounded
-    from dazhou_reforms.read.raw_files import MAX_TOML_SIZE
-
-    data: Any = tomllib.loads(
-        read_bounded(raw / item.table / f"{item.record_id}.toml", MAX_TOML_SIZE).decode()
-    )
-    for part in re.findall(r"[a-z_]+|\d+", item.path):
-        data = data[int(part)] if part.isdigit() else data[part]
-    return replace(item, explicit=isinstance(data, dict) and "source_id" in data)
-
-
 def read_new_text(path: Path) -> str:
     """The new text, read as a source text is read; :class:`click.UsageError` if it cannot be."""
-    from dazhou_reforms.read.files import FileTooLarge, read_bounded, why_unreadable
-    from dazhou_reforms.read.raw_files import MAX_SOURCE_TEXT_SIZE
-    from dazhou_reforms.read.text import decode_utf8
+    from dazhou_reforms.problems import codes
+    from dazhou_reforms.read.raw_files import read_source_text
 
-    try:
-        data = read_bounded(path, MAX_SOURCE_TEXT_SIZE)
-    except FileTooLarge:
-        raise click.UsageError(f"{path}: larger than a source text may be (16 MiB)") from None
-    except OSError as error:
-        raise click.UsageError(f"{path}: {why_unreadable(path, error)}") from None
-    text, problem = decode_utf8(data, str(path))
+    text, problem = read_source_text(path, str(path))
     if problem is not None:
-        raise click.UsageError(problem.to_text())
+        if problem.code == codes.FILE_TOO_LARGE.name:
+            raise click.UsageError(f"{path}: larger than a source text may be (16 MiB)")
+        unreadable = problem.code == codes.UNREADABLE.name
+        raise click.UsageError(problem.message if unreadable else problem.to_text())
     assert text is not None
     return text
 
@@ -178,21 +152,15 @@ def reanchor(
 ) -> None:
     """Map every evidence span of source ID onto NEW_TEXT_FILE, a revised or reprinted copy of its text."""
     from dazhou_reforms.check.dataset import read_and_check
-    from dazhou_reforms.problems.codes import is_error
-    from dazhou_reforms.problems.problem import sort_key
     from dazhou_reforms.read.anchor import STATUSES, Anchoring, Span
     from dazhou_reforms.read.folding import Folding, FoldingUnavailable, UnknownFolding
-    from dazhou_reforms.schema.models import ID_PATTERN
 
     try:
         folding = Folding.parse(normalize.split(","))
     except (UnknownFolding, FoldingUnavailable) as error:
         raise click.BadParameter(str(error), param_hint="--normalize") from None
-    if write and (new_id is None or not re.fullmatch(ID_PATTERN, new_id) or len(new_id) > 64):
-        raise click.BadParameter(
-            "--write needs --new-id: lowercase ASCII words joined by hyphens, at most 64 characters",
-            param_hint="--new-id",
-        )
+    if write and (new_id is None or not is_record_id(new_id)):
+        raise click.BadParameter(f"--write needs --new-id: {ID_RULE}", param_hint="--new-id")
     if new_id is not None and not write:
         raise click.UsageError("--new-id is only used with --write")
     if write:  # before anything is read or written: the extra that keeps the curators' layout
@@ -204,9 +172,7 @@ def reanchor(
             raise click.UsageError(str(error)) from None
     new_text = read_new_text(new_text_file)
     dataset = read_and_check(raw_dir)
-    errors = sum(map(is_error, dataset.problems))  # warnings and information do not stop it
-    for problem in sorted(dataset.problems, key=sort_key):
-        click.echo(problem.to_text(), err=True)
+    errors = echo_problems(dataset.problems).errors  # warnings and information do not stop it
     if errors:
         click.echo(f"{errors} problem(s) in {raw_dir}: fix them first; nothing was done", err=True)
         raise SystemExit(EXIT_BAD_DATA)
@@ -220,8 +186,7 @@ def reanchor(
     located = spans_of(dataset.tables, source_id)
     if write:
         assert new_id is not None
-        located = [mark_explicit(raw_dir, item) for item in located]
-        check_writable(raw_dir, source, new_id, located)
+        check_writable(raw_dir, new_id)
     spans = [Span(item.evidence.start, item.evidence.end, item.evidence.quote) for item in located]
     anchors = Anchoring(source.text, spans, folding).anchor(new_text)
     rows = [report_row(item, anchor) for item, anchor in zip(located, anchors, strict=True)]
@@ -253,28 +218,23 @@ def reanchor(
         raise SystemExit(EXIT_BAD_DATA)
 
 
-def check_writable(raw: Path, source: Source, new_id: str, located: list[Located]) -> None:
-    """:class:`click.UsageError` (nothing written) when ``--write`` cannot go ahead: the id is taken,
-    or an evidence entry of the source leaves its ``source_id`` out (with a second source it would
-    no longer say which source it quotes)."""
+def check_writable(raw: Path, new_id: str) -> None:
+    """:class:`click.BadParameter` (nothing written) when ``--write`` cannot go ahead: the id is taken."""
     from dazhou_reforms.cli.new import used_ids
 
     if new_id in used_ids(raw, use_release=False) or (raw / "sources" / f"{new_id}.txt").exists():
         raise click.BadParameter(f"the id {new_id} is already used in {raw}", param_hint="--new-id")
-    implicit = sorted({item.table + "/" + item.record_id for item in located if not item.explicit})
-    if implicit:
-        shown = ", ".join(implicit[:5]) + (f", … ({len(implicit)} records)" if len(implicit) > 5 else "")
-        raise click.UsageError(
-            f"evidence without `source_id` in {shown}: with a second source, such an entry would no "
-            f'longer say which source it quotes. Write source_id = "{source.id}" in every evidence entry '
-            "first; nothing was written"
-        )
 
 
 def write_reanchored(
     raw: Path, source: Source, new_id: str, text: str, located: list[Located], anchors: list[Anchor]
 ) -> list[Path]:
     """Write the new source and the anchored evidence into raw/ (see the module docstring)."""
+    from dazhou_reforms.cli.files import create_exclusively, replace_atomically
+    from dazhou_reforms.read.files import read_bounded
+    from dazhou_reforms.read.raw_files import MAX_TOML_SIZE
+    from dazhou_reforms.read.text import decode_utf8
+
     own = [
         (anchor.start, anchor.quote)
         for item, anchor in zip(located, anchors, strict=True)
@@ -296,19 +256,27 @@ def write_reanchored(
         assert anchor.start is not None and anchor.quote is not None
         path = raw / item.table / f"{item.record_id}.toml"
         additions.setdefault(path, []).append((item.path, anchor.start, anchor.quote))
-    for path, entries in additions.items():
-        files[path] = with_evidence(path.read_text(encoding="utf-8"), new_id, entries)
+    for path, entries in additions.items():  # read once, bounded, line endings LF, as the reader reads it
+        record, problem = decode_utf8(read_bounded(path, MAX_TOML_SIZE), path.as_posix())
+        if record is None:  # changed since it was checked
+            assert problem is not None
+            raise click.UsageError(f"{problem.to_text()}; nothing was written")
+        files[path] = with_evidence(record, new_id, entries)
     for path, content in files.items():
-        write_atomically(path, content, create=path.parent.name == "sources")
+        if path.parent.name != "sources":
+            replace_atomically(path, content)
+            continue
+        try:
+            create_exclusively(path, content)
+        except FileExistsError:
+            raise click.UsageError(f"{path} exists; nothing more was written") from None
     return list(files)
 
 
-def toml_string(value: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(value, ensure_ascii=False)
-
-
 def source_toml(source: Source, new_id: str, text: str, own: list[tuple[int | None, str | None]]) -> str:
+    from dazhou_reforms.read.text import text_sha256
+    from dazhou_reforms.schema.templates import toml_string
+
     lines = [
         f"# A copy of the text of {source.id}, its spans re-anchored by `dazhou-reforms reanchor`.",
         f"# The text is {new_id}.txt beside this file. The fields below are the original's: correct",
@@ -323,7 +291,7 @@ def source_toml(source: Source, new_id: str, text: str, own: list[tuple[int | No
             lines.append(f"{name} = [{', '.join(toml_string(str(item)) for item in value)}]")
         else:
             lines.append(f"{name} = {toml_string(str(value))}")
-    lines.append(f"text_sha256 = {toml_string(hashlib.sha256(text.encode('utf-8')).hexdigest())}")
+    lines.append(f"text_sha256 = {toml_string(text_sha256(text))}")
     lines.append("")
     lines.append("evidence = [")
     for start, quote in own:
@@ -340,6 +308,8 @@ def with_evidence(toml_text: str, new_id: str, entries: list[tuple[str, int, str
     every comment and the layout of the rest of the file."""
     import tomlkit
 
+    from dazhou_reforms.schema.templates import toml_string
+
     document = tomlkit.parse(toml_text)
     for path, start, quote in entries:
         match = re.fullmatch(r"(?:recognitions\[(\d+)\]\.)?evidence\[\d+\]", path)
@@ -350,21 +320,3 @@ def with_evidence(toml_text: str, new_id: str, entries: list[tuple[str, int, str
         )
         owner["evidence"].append(tomlkit.parse(written)["entry"])  # as the curators write an entry
     return tomlkit.dumps(document)
-
-
-def write_atomically(path: Path, content: str, create: bool = False) -> None:
-    """Write ``content`` to ``path`` through a temporary file in the same folder (fsync, rename);
-    with ``create``, refuse an existing ``path``."""
-    if create and os.path.lexists(path):
-        raise click.UsageError(f"{path} exists; nothing more was written")
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(content)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise

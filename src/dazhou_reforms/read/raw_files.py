@@ -58,6 +58,26 @@ def too_large(file: str, limit: int, what: str, hint: str) -> Problem:
     )
 
 
+#: What a source text that is too large is told.
+SOURCE_TEXT_HINT = "an article's text is at most 16 MiB: is this the right file?"
+
+
+def read_source_text(
+    path: Path, shown: str, normalize_newlines: bool = True
+) -> tuple[str | None, Problem | None]:
+    """The text of the source text file ``path`` (named ``shown`` in its problem): a regular file
+    of at most :data:`MAX_SOURCE_TEXT_SIZE` bytes, strict UTF-8 without BOM, its line endings made
+    LF unless ``normalize_newlines`` is false; else None and the problem (``unreadable``,
+    ``file-too-large``, ``not-utf8``, ``utf8-bom``)."""
+    try:
+        data = read_bounded(path, MAX_SOURCE_TEXT_SIZE)
+    except OSError as error:
+        return None, unreadable(shown, error, path)
+    except FileTooLarge:
+        return None, too_large(shown, MAX_SOURCE_TEXT_SIZE, "a source text", SOURCE_TEXT_HINT)
+    return decode_utf8(data, shown, normalize_newlines)
+
+
 def read_toml(
     path: Path, root: Path, display: str | None = None
 ) -> tuple[dict[str, Any] | None, Origin, list[Problem]]:

@@ -6,6 +6,9 @@ wrong encoding is reported the same way whatever the file.
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+
 from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.problem import Problem
 
@@ -59,7 +62,19 @@ def decode_utf8(data: bytes, file: str, normalize_newlines: bool = True) -> tupl
         )
     if not normalize_newlines:
         return text, None
-    return text.replace("\r\n", "\n").replace("\r", "\n"), None
+    return lf_line_endings(text), None
+
+
+@lru_cache(maxsize=16)
+def text_sha256(text: str) -> str:
+    """The SHA-256 of ``text``'s UTF-8, in hex, as a source's ``text_sha256`` holds it (cached:
+    ``validate`` checks the same source with every batch)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def lf_line_endings(text: str) -> str:
+    """``text`` with every line ending (CR LF, CR) made LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 #: Byte order marks of UTF-32 (first: UTF-32 LE starts like UTF-16 LE) and UTF-16.

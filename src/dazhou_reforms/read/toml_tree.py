@@ -23,7 +23,6 @@ What a curator may leave out, the reader derives (and checks, when given):
 
 from __future__ import annotations
 
-import hashlib
 import math
 import os
 import re
@@ -36,21 +35,18 @@ from dazhou_reforms.problems import codes
 from dazhou_reforms.problems.origins import Origin
 from dazhou_reforms.problems.problem import Problem, shorten
 from dazhou_reforms.read.evidence import quoted_sources, resolve_all_evidence
-from dazhou_reforms.read.files import FileTooLarge, read_bounded
 from dazhou_reforms.read.model_errors import validate_record
 from dazhou_reforms.read.raw_files import (
     LIST_HINT,
-    MAX_SOURCE_TEXT_SIZE,
     internal_error,
     not_a_folder,
+    read_source_text,
     read_toml,
     toml_entries,
-    too_large,
     tree_name,
-    unreadable,
 )
 from dazhou_reforms.read.sections import finish_sections, first_source, first_start, section_problems
-from dazhou_reforms.read.text import decode_utf8
+from dazhou_reforms.read.text import text_sha256
 from dazhou_reforms.schema.models import ID_PATTERN, ID_TABLES, TABLES, Model, Source
 from dazhou_reforms.schema.units import StatedQuantityError, parse_stated, standard_for
 from dazhou_reforms.schema.vocabularies import VOCABULARIES
@@ -249,7 +245,7 @@ def _entry_prefix(path: str) -> str:
 def _attach_source_text(
     data: dict[str, Any], path: Path, origin: Origin, record_id: str | None
 ) -> list[Problem]:
-    """Read the source's ``<id>.txt`` (at most :data:`MAX_SOURCE_TEXT_SIZE` bytes, a regular file)."""
+    """Read the source's ``<id>.txt`` (see :func:`~dazhou_reforms.read.raw_files.read_source_text`)."""
     text_path = path.with_suffix(".txt")
     named = origin.file.endswith(path.suffix) and path.suffix
     text_file = origin.file[: -len(path.suffix)] + ".txt" if named else text_path.as_posix()
@@ -264,31 +260,22 @@ def _attach_source_text(
                 hint=f"move it to {text_path.name}",
             )
         ]
-    try:
-        data_bytes = read_bounded(text_path, MAX_SOURCE_TEXT_SIZE)
-    except FileNotFoundError as error:
-        if os.path.islink(text_path):  # a dangling link is there, and unreadable
-            return [unreadable(text_file, error, text_path)]
-        return [
-            codes.MISSING_FILE.problem(
-                f"the source text {text_path.name} is missing",
-                origin.file,
-                record_id=record_id,
-                hint=f"save the article text as {text_path.name} beside the TOML",
-            )
-        ]
-    except OSError as error:
-        return [unreadable(text_file, error, text_path)]
-    except FileTooLarge:
-        hint = "an article's text is at most 16 MiB: is this the right file?"
-        return [too_large(text_file, MAX_SOURCE_TEXT_SIZE, "a source text", hint)]
-    text, problem = decode_utf8(data_bytes, text_file)
+    text, problem = read_source_text(text_path, text_file)
     if problem is not None:
+        if problem.code == codes.UNREADABLE.name and not os.path.lexists(text_path):  # no entry at all
+            return [
+                codes.MISSING_FILE.problem(
+                    f"the source text {text_path.name} is missing",
+                    origin.file,
+                    record_id=record_id,
+                    hint=f"save the article text as {text_path.name} beside the TOML",
+                )
+            ]
         return [problem]
     assert text is not None
     data["text"] = text
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    data.setdefault("text_sha256", digest)  # a written one is compared by check.evidence.check_sources
+    # a written one is compared by check.evidence.check_sources
+    data.setdefault("text_sha256", text_sha256(text))
     return []
 
 

@@ -120,7 +120,11 @@ def _iso_date(value: object) -> object:
 IsoDate = Annotated[date, BeforeValidator(_iso_date)]
 #: A non-empty string with visible characters and no leading or trailing white space.
 Text = Annotated[str, Field(min_length=1, pattern=TEXT_RULE)]
-RecordId = Annotated[str, Field(pattern=ID_PATTERN, max_length=64)]
+#: The longest id a record may have, in characters.
+MAX_ID_LENGTH = 64
+RecordId = Annotated[str, Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
+#: When a source was published: :data:`PUBLISHED_AT_PATTERN`, a real date and time.
+PublishedAt = Annotated[str, Field(pattern=PUBLISHED_AT_PATTERN), AfterValidator(_real_date_time)]
 PlaceCode = Annotated[str, Field(pattern=PLACE_CODE_PATTERN)]
 Year = Annotated[int, Field(ge=1900, le=2100)]
 Offset = Annotated[int, Field(ge=0)]
@@ -210,7 +214,7 @@ class Source(Record):
     table: ClassVar[str] = "sources"
     title_zh: Text
     title_en: Text
-    published_at: Annotated[str, Field(pattern=PUBLISHED_AT_PATTERN), AfterValidator(_real_date_time)]
+    published_at: PublishedAt
     authors_zh: Annotated[Items[Text], Field(min_length=1)]
     authors_en: Annotated[Items[Text], Field(min_length=1)]
     publisher: Text | None = None

@@ -15,7 +15,6 @@ Annotations (:mod:`dazhou_reforms.release.annotations`).
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 #: Code points of context on each side of a quote (the W3C TextQuoteSelector leaves the length open;
@@ -23,7 +22,6 @@ from typing import NamedTuple
 CONTEXT = 32
 #: An RFC 5147 character range, as the release writes it.
 FRAGMENT_PATTERN = r"^char=[0-9]+,[0-9]+$"
-FRAGMENT = re.compile(FRAGMENT_PATTERN)
 
 
 class SpanText(NamedTuple):

@@ -8,6 +8,7 @@ evidence entry names its ``source_id``.
 
 from __future__ import annotations
 
+import json
 import re
 import tomllib
 from pathlib import Path
@@ -25,6 +26,11 @@ KINDS = {"reform": "reforms", "metric": "metrics", "organization": "organization
 #: The id ``new`` gives a record when none is asked for: ``<kind>-<n>`` (reform-1). A record that
 #: still has it was not given a real id (``check`` warns: ``placeholder-id``).
 PLACEHOLDER_ID = re.compile(rf"^(?:{'|'.join(KINDS)})-[0-9]+$")
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string of ``text`` (JSON's escapes are TOML's)."""
+    return json.dumps(text, ensure_ascii=False)
 
 
 def placeholder_id(kind: str, number: int) -> str:
