@@ -290,11 +290,11 @@ def test_withdrawn_records_cite_nothing(sample_tables: Callable[[], dict[str, li
     the text it quotes (the explorer and the counts leave it out too)."""
     from datetime import date
 
-    from dazhou_reforms.release.coverage import CITING_TABLES
+    from dazhou_reforms.release.source_counts import QUOTING_TABLES
 
     tables = sample_tables()
     live = compute_coverage(tables).tally
-    for table in CITING_TABLES:
+    for table in QUOTING_TABLES:
         tables[table] = [
             record.model_copy(update={"withdrawn": date(2026, 11, 30), "withdrawn_reason": "A test."})
             for record in tables.get(table, [])

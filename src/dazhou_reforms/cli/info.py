@@ -27,11 +27,12 @@ def release_coverage_lines(rows: Mapping[str, Sequence[dict[str, Any]]]) -> list
     """Coverage of a release's article, computed from the rows of its tables (or why it cannot be)."""
     from pydantic import ValidationError
 
-    from dazhou_reforms.release.coverage import CITING_TABLES, compute_coverage
+    from dazhou_reforms.release.coverage import compute_coverage
     from dazhou_reforms.release.coverage_text import coverage_lines
+    from dazhou_reforms.release.source_counts import QUOTING_TABLES
     from dazhou_reforms.schema.models import Model
 
-    needed = [table for table in ("sources", "sections", *CITING_TABLES) if table in rows]
+    needed = [table for table in ("sources", "sections", *QUOTING_TABLES) if table in rows]
     models: dict[str, list[Model]] = {}
     for table in needed:
         for number, row in enumerate(rows[table], start=1):

@@ -3,7 +3,7 @@ and per section.
 
 Pure functions over the released tables (table name -> records). What counts:
 
-- **Citing records** are those of the content tables :data:`CITING_TABLES` (the tables of
+- **Citing records** are the live records of the content tables (the tables of
   :data:`~dazhou_reforms.release.source_counts.QUOTING_TABLES`) — reforms (with the evidence of
   their recognitions), metrics, organizations and the glossary. The evidence of ``sources`` (title,
   publication line, authors) and ``sections`` (a heading or opening words that anchor the section)
@@ -38,10 +38,6 @@ from pydantic import BaseModel
 
 from dazhou_reforms.release.source_counts import QUOTING_TABLES
 from dazhou_reforms.schema.models import Evidence, Section, Source, is_live
-
-#: The tables whose evidence supports (cites) the sources' sentences: the quoting tables, under the
-#: name ``info`` and the coverage tests use.
-CITING_TABLES = QUOTING_TABLES
 
 #: Characters that end a sentence.
 TERMINATORS = frozenset("。；;！!？?")
@@ -197,7 +193,7 @@ class Coverage:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-compatible summary (shares rounded to 4 places), the uncited sentences included."""
         return {
-            "citing_tables": list(CITING_TABLES),
+            "citing_tables": list(QUOTING_TABLES),
             **self.tally.to_dict(),
             "sources": [
                 {"source_id": source_id, **self.source_tally(source_id).to_dict()}
@@ -313,7 +309,7 @@ def _overlaps(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
 
 
 def compute_coverage(tables: Mapping[str, Sequence[BaseModel]]) -> Coverage:
-    """Coverage of every source's sections by the evidence of the :data:`CITING_TABLES`."""
+    """Coverage of every source's sections by the evidence of the live records of the quoting tables."""
     sources = [source for source in tables.get("sources", ()) if isinstance(source, Source)]
     texts = {source.id: source.text for source in sources}
     metadata: dict[str, list[tuple[int, int]]] = {source_id: [] for source_id in texts}
@@ -321,7 +317,7 @@ def compute_coverage(tables: Mapping[str, Sequence[BaseModel]]) -> Coverage:
         for source_id, start, end in evidence_spans(source):
             metadata.setdefault(source_id, []).append((start, end))
     citing: dict[str, list[tuple[int, int]]] = {source_id: [] for source_id in texts}
-    for table in CITING_TABLES:
+    for table in QUOTING_TABLES:
         for record in tables.get(table, ()):
             if not is_live(record):
                 continue  # a withdrawn record no longer stands for what it quotes

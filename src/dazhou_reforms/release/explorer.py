@@ -44,7 +44,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from dazhou_reforms.release.coverage import CITING_TABLES, Coverage
+from dazhou_reforms.release.coverage import Coverage
+from dazhou_reforms.release.source_counts import QUOTING_TABLES
 from dazhou_reforms.schema.models import Evidence, Recognition
 from dazhou_reforms.schema.selectors import prefix_of, suffix_of
 
@@ -107,7 +108,7 @@ def _spans(tables: Mapping[str, Sequence[BaseModel]], sources: Mapping[str, int]
     followed by ``prefix, suffix`` where the evidence has its own (see :func:`_context`)."""
     texts = {str(getattr(s, "id")): str(getattr(s, "text")) for s in tables.get("sources", ())}  # noqa: B009
     spans: list[list[Any]] = []
-    for table in CITING_TABLES:
+    for table in QUOTING_TABLES:
         for record in tables.get(table, ()):
             record_id = str(getattr(record, "id"))  # noqa: B009
             own: list[tuple[int, Any]] = [(-1, evidence) for evidence in getattr(record, "evidence", ())]
